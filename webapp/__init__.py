@@ -1,0 +1,78 @@
+"""Quorum: NLP autolabeling with quality assurance. Application factory."""
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from webapp.config import INSTANCE_DIR, Config
+from webapp.dbutil import WRITE_TRANSACTION_OPTION
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config or Config)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    if app.config["SCHEDULER_ENABLED"]:
+        from webapp.jobs import start_scheduler
+
+        start_scheduler(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from webapp import auth_loader  # noqa: F401 - registers the user loaders
+    from webapp.extensions import csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.views import api, auth, errors, exports, imports, projects, stream
+
+    for module in (auth, projects, imports, exports, stream, errors):
+        app.register_blueprint(module.bp)
+    api.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from webapp.cli import seed_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers run beside the writer; foreign keys make cascades real."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    # Let SQLAlchemy emit BEGIN itself, so a write transaction can BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    immediate = conn.get_execution_options().get(WRITE_TRANSACTION_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

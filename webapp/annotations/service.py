@@ -1,0 +1,152 @@
+"""Annotation rules at submit time: OPT-1, OPT-2, OPT-5, result validation, ANN-4, ANN-7."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from webapp.dbutil import begin_write
+from webapp.labeling import ResultError, is_empty_result, parse_config, validate_result
+from webapp.models import Annotation, Comment, Draft, Project, SkipQueue, Task, User
+from webapp.models._types import utcnow
+from webapp.queue.completion import refresh_task_state
+from webapp.queue.reservations import end_reservation
+
+
+class AnnotationError(ValueError):
+    """A refused submission; the message says what is wrong."""
+
+
+@dataclass
+class Submission:
+    result: list = field(default_factory=list)
+    was_cancelled: bool = False
+    lead_time: float | None = None
+    comment: str = ""
+    ground_truth: bool = False
+
+
+def _lock_task(session: Session, task_id: int) -> Task:
+    """Serialise writers of one task so its counters stay exact (row lock on PostgreSQL)."""
+    task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    if task is None:
+        raise AnnotationError(f"Task {task_id} not found.")
+    return task
+
+
+def check_result(project: Project, task: Task, result: list) -> None:
+    if not isinstance(result, list):
+        raise AnnotationError("'result' must be a list of Label Studio result items.")
+    if is_empty_result(result):
+        if not project.enable_empty_annotation:
+            raise AnnotationError(
+                "Empty annotations are not allowed in this project: label something first."
+            )
+        return
+    try:
+        validate_result(parse_config(project.label_config), result, task.data)
+    except ResultError as exc:
+        raise AnnotationError(str(exc)) from exc
+
+
+def check_skip(project: Project, comment: str) -> None:
+    if not project.show_skip_button:
+        raise AnnotationError("Skipping is turned off in this project.")
+    if project.require_comment_on_skip and not comment.strip():
+        raise AnnotationError("Leave a comment to say why you skip this task.")
+
+
+def submit_annotation(session: Session, task_id: int, user: User, sub: Submission) -> Annotation:
+    """Store a submission or a skip (was_cancelled) in one write transaction; commits."""
+    begin_write(session)
+    task = _lock_task(session, task_id)
+    project = session.get(Project, task.project_id)
+    if sub.was_cancelled:
+        check_skip(project, sub.comment)
+        result = []
+    else:
+        check_result(project, task, sub.result)
+        result = sub.result
+    annotation = _reusable_skip(session, task.id, user.id) if not sub.was_cancelled else None
+    if annotation is None:
+        annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user.id)
+        session.add(annotation)
+    annotation.result = result
+    annotation.was_cancelled = sub.was_cancelled
+    annotation.lead_time = sub.lead_time
+    annotation.ground_truth = sub.ground_truth and not sub.was_cancelled
+    annotation.updated_at = utcnow()
+    session.flush()
+    if sub.comment.strip():
+        session.add(Comment(task_id=task.id, annotation_id=annotation.id, author_id=user.id, text=sub.comment.strip()))
+    if _releases_reservation(project, sub.was_cancelled):
+        end_reservation(session, task.id, user.id)
+    session.execute(delete(Draft).where(Draft.task_id == task.id, Draft.user_id == user.id))
+    refresh_task_state(session, project, task)
+    session.commit()
+    return annotation
+
+
+def _releases_reservation(project: Project, skipped: bool) -> bool:
+    """Submit ends the reservation; a skip only under Requeue to others or Ignore (ANN-4)."""
+    return not skipped or project.skip_queue in (
+        SkipQueue.REQUEUE_FOR_OTHERS,
+        SkipQueue.IGNORE_SKIPPED,
+    )
+
+
+def _reusable_skip(session: Session, task_id: int, user_id: int) -> Annotation | None:
+    """A skipped task that comes back to its skipper is labeled in place (SKIP-1)."""
+    return session.scalar(
+        select(Annotation).where(
+            Annotation.task_id == task_id,
+            Annotation.completed_by_id == user_id,
+            Annotation.was_cancelled.is_(True),
+        )
+    )
+
+
+def update_annotation(session: Session, annotation: Annotation, changes: dict) -> Annotation:
+    """Apply a PATCH: result, was_cancelled, lead_time, ground_truth; commits."""
+    begin_write(session)
+    task = _lock_task(session, annotation.task_id)
+    project = session.get(Project, task.project_id)
+    if "result" in changes:
+        check_result(project, task, changes["result"])
+        annotation.result = changes["result"]
+    for key in ("was_cancelled", "ground_truth"):
+        if key in changes:
+            setattr(annotation, key, bool(changes[key]))
+    if "lead_time" in changes:
+        annotation.lead_time = changes["lead_time"]
+    annotation.updated_at = utcnow()
+    session.flush()
+    refresh_task_state(session, project, task)
+    session.commit()
+    return annotation
+
+
+def delete_annotation(session: Session, annotation: Annotation) -> None:
+    begin_write(session)
+    task = _lock_task(session, annotation.task_id)
+    project = session.get(Project, task.project_id)
+    session.delete(annotation)
+    session.flush()
+    refresh_task_state(session, project, task)
+    session.commit()
+
+
+def save_draft(session: Session, task: Task, user: User, result: list, lead_time: float | None) -> Draft:
+    """Keep work in progress so reopening the task restores it (ANN-7)."""
+    if not isinstance(result, list):
+        raise AnnotationError("'result' must be a list.")
+    draft = session.scalar(select(Draft).where(Draft.task_id == task.id, Draft.user_id == user.id))
+    if draft is None:
+        draft = Draft(task_id=task.id, user_id=user.id)
+        session.add(draft)
+    draft.result = result
+    draft.lead_time = lead_time
+    draft.updated_at = utcnow()
+    session.commit()
+    return draft

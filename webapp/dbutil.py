@@ -1,0 +1,29 @@
+"""Database helpers the domain modules share: short write transactions on both stores."""
+from __future__ import annotations
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+# Execution option read by the SQLite "begin" listener in webapp/__init__.py.
+WRITE_TRANSACTION_OPTION = "quorum_write_transaction"
+
+
+def begin_write(session: Session) -> None:
+    """End any open transaction and start one that holds the write lock from its start.
+
+    SQLite: BEGIN IMMEDIATE, so two writers never both read the same state and then race.
+    PostgreSQL: an ordinary transaction; callers lock rows with `lock_rows`.
+    """
+    session.commit()  # a no-op when no transaction is open
+    session.connection(execution_options={WRITE_TRANSACTION_OPTION: True})
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def lock_rows(session: Session, stmt: Select) -> Select:
+    """FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite already holds the database lock."""
+    if is_postgres(session):
+        return stmt.with_for_update(skip_locked=True)
+    return stmt

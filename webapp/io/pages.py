@@ -1,0 +1,83 @@
+"""Read a project's tasks for export one keyset page at a time, so memory stays flat.
+
+Each page costs one query for its tasks and one ``IN`` query each for their
+annotations, predictions and annotators' emails, whatever the project's size.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import Row, exists, select
+from sqlalchemy.orm import Session
+
+from webapp.labeling import LabelingConfig
+from webapp.models import Annotation, Prediction, Task, User
+
+PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """Up to PAGE_SIZE tasks (id order) with their rows, keyed by task id."""
+
+    tasks: list[Row]
+    annotations: dict[int, list[Row]]
+    predictions: dict[int, list[Row]] = field(default_factory=dict)
+    emails: dict[int, str] = field(default_factory=dict)
+
+    def submitted(self, task_id: int) -> list[Row]:
+        """The task's annotations that are not skips."""
+        return [a for a in self.annotations.get(task_id, []) if not a.was_cancelled]
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """What every export format reads: the project's config and its tasks, page by page.
+
+    The session must stay open while the chunks are consumed (the view streams them).
+    """
+
+    session: Session
+    project_id: int
+    config: LabelingConfig
+    only_annotated: bool
+
+    def pages(self, with_predictions: bool = False) -> Iterator[TaskPage]:
+        last_id = 0
+        while tasks := self.session.execute(self._task_query(last_id)).all():
+            yield self._page(tasks, with_predictions)
+            last_id = tasks[-1].id
+
+    def _task_query(self, last_id: int):
+        query = (
+            select(Task.id, Task.data, Task.meta, Task.created_at, Task.updated_at)
+            .where(Task.project_id == self.project_id, Task.id > last_id)
+            .order_by(Task.id)
+            .limit(PAGE_SIZE)
+        )
+        if self.only_annotated:  # Label Studio's default: tasks with at least one annotation
+            query = query.where(exists().where(Annotation.task_id == Task.id))
+        return query
+
+    def _page(self, tasks: list[Row], with_predictions: bool) -> TaskPage:
+        ids = [t.id for t in tasks]
+        annotations = self.session.execute(
+            select(Annotation.__table__).where(Annotation.task_id.in_(ids)).order_by(Annotation.id)
+        ).all()
+        user_ids = {a.completed_by_id for a in annotations if a.completed_by_id is not None}
+        emails = dict(
+            self.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()
+        ) if user_ids else {}
+        predictions = self.session.execute(
+            select(Prediction.__table__).where(Prediction.task_id.in_(ids)).order_by(Prediction.id)
+        ).all() if with_predictions else []
+        return TaskPage(tasks, _by_task(annotations), _by_task(predictions), emails)
+
+
+def _by_task(rows: list[Row]) -> dict[int, list[Row]]:
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.task_id].append(row)
+    return grouped

@@ -1,0 +1,26 @@
+"""SQLAlchemy models, one module per aggregate; import them from here."""
+from webapp.models.annotation import Annotation, Comment, Draft, Prediction, Review
+from webapp.models.enums import (
+    AgreementMetric,
+    AssignmentKind,
+    Distribution,
+    LowAgreementStrategy,
+    OrgRole,
+    ProjectRole,
+    RejectOption,
+    ReviewAction,
+    ReviewedWhen,
+    Sampling,
+    SkipQueue,
+)
+from webapp.models.organization import Organization, User, Workspace, WorkspaceMember
+from webapp.models.project import Project, ProjectMember
+from webapp.models.task import Reservation, Task, TaskAssignment
+
+__all__ = [
+    "AgreementMetric", "Annotation", "AssignmentKind", "Comment", "Distribution", "Draft",
+    "LowAgreementStrategy", "OrgRole", "Organization", "Prediction", "Project",
+    "ProjectMember", "ProjectRole", "RejectOption", "Reservation", "Review", "ReviewAction",
+    "ReviewedWhen", "Sampling", "SkipQueue", "Task", "TaskAssignment", "User", "Workspace",
+    "WorkspaceMember",
+]

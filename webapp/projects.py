@@ -1,0 +1,136 @@
+"""Creating, changing and deleting projects; the rules behind GEN-1 and LBL-2."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.accounts import sandbox_of
+from webapp.labeling import ConfigError, parse_config
+from webapp.labeling.templates import NLP_TEMPLATES
+from webapp.models import Annotation, Project, ProjectMember, Task, User, Workspace
+from webapp.models.project import DEFAULT_COLOR
+
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_TITLE = 200
+
+
+class ProjectError(ValueError):
+    """A refused project change; `field` names what is wrong."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def validate_title(title: str | None) -> str:
+    title = (title or "").strip()
+    if not 1 <= len(title) <= MAX_TITLE:
+        raise ProjectError("title", f"The project name must have 1 to {MAX_TITLE} characters.")
+    return title
+
+
+def validate_color(color: str | None) -> str:
+    color = (color or DEFAULT_COLOR).strip()
+    if not COLOR_RE.match(color):
+        raise ProjectError("color", f"Colour '{color}' is not of the form #rrggbb.")
+    return color.lower()
+
+
+def validate_label_config(xml: str) -> str:
+    try:
+        parse_config(xml)
+    except ConfigError as exc:
+        raise ProjectError("label_config", str(exc)) from exc
+    return xml
+
+
+def resolve_workspace(session: Session, user: User, workspace_id: int | None) -> Workspace:
+    if workspace_id is None:
+        return sandbox_of(session, user)
+    ws = session.get(Workspace, workspace_id)
+    if ws is None or ws.organization_id != user.organization_id or (
+        ws.is_sandbox and ws.sandbox_owner_id != user.id
+    ):
+        raise ProjectError("workspace", f"Workspace {workspace_id} does not exist.")
+    return ws
+
+
+@dataclass
+class NewProject:
+    title: str
+    label_config: str = ""
+    template: str | None = None
+    description: str = ""
+    color: str = DEFAULT_COLOR
+    workspace_id: int | None = None
+
+
+def create_project(session: Session, user: User, new: NewProject) -> Project:
+    config = new.label_config
+    if not config and new.template:
+        if new.template not in NLP_TEMPLATES:
+            raise ProjectError("template", f"Unknown template '{new.template}'.")
+        config = NLP_TEMPLATES[new.template].xml
+    if not config:
+        raise ProjectError("label_config", "Choose a template or give a labeling config.")
+    project = Project(
+        organization_id=user.organization_id,
+        workspace_id=resolve_workspace(session, user, new.workspace_id).id,
+        created_by_id=user.id,
+        title=validate_title(new.title),
+        description=new.description or "",
+        color=validate_color(new.color),
+        label_config=validate_label_config(config),
+    )
+    session.add(project)
+    session.flush()
+    session.add(ProjectMember(project_id=project.id, user_id=user.id))
+    return project
+
+
+def delete_project(session: Session, project: Project) -> None:
+    """Remove the project with all its tasks, annotations and data (DZ-3)."""
+    session.execute(delete(Task).where(Task.project_id == project.id))
+    session.delete(project)
+
+
+@dataclass(frozen=True)
+class ProjectCounts:
+    tasks: int
+    labeled: int
+    annotations: int
+
+
+def project_counts(session: Session, project_ids: list[int]) -> dict[int, ProjectCounts]:
+    """Counts for the project list, two grouped queries whatever the number of projects."""
+    if not project_ids:
+        return {}
+    tasks = {
+        pid: (n, labeled or 0)
+        for pid, n, labeled in session.execute(
+            select(Task.project_id, func.count(), func.sum(Task.is_labeled.cast(Integer)))
+            .where(Task.project_id.in_(project_ids))
+            .group_by(Task.project_id)
+        )
+    }
+    annotations = dict(
+        session.execute(
+            select(Annotation.project_id, func.count())
+            .where(Annotation.project_id.in_(project_ids), Annotation.was_cancelled.is_(False))
+            .group_by(Annotation.project_id)
+        ).all()
+    )
+    return {
+        pid: ProjectCounts(
+            tasks=tasks.get(pid, (0, 0))[0],
+            labeled=int(tasks.get(pid, (0, 0))[1]),
+            annotations=annotations.get(pid, 0),
+        )
+        for pid in project_ids
+    }
+
+

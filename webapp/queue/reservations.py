@@ -1,0 +1,68 @@
+"""Reservations (ANN-3..6): held from open until expiry, submit, or a releasing skip."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.models import Project, Reservation
+
+
+def live_reservations_of_others(task_id_col, user_id: int, now: datetime):
+    """Scalar subquery: live reservations on a task held by anyone but `user_id` (ANN-6)."""
+    return (
+        select(func.count(Reservation.id))
+        .where(
+            Reservation.task_id == task_id_col,
+            Reservation.user_id != user_id,
+            Reservation.expires_at > now,
+        )
+        .scalar_subquery()
+    )
+
+
+def reserve(session: Session, project: Project, task_id: int, user_id: int, now: datetime) -> None:
+    """Create or renew the user's reservation on the task."""
+    expires_at = now + timedelta(minutes=project.reservation_minutes)
+    existing = session.scalar(
+        select(Reservation).where(Reservation.task_id == task_id, Reservation.user_id == user_id)
+    )
+    if existing is None:
+        session.add(Reservation(task_id=task_id, user_id=user_id, expires_at=expires_at))
+    else:
+        existing.expires_at = expires_at
+    session.flush()
+
+
+def live_reservation_task(
+    session: Session, project_id: int, user_id: int, now: datetime
+) -> int | None:
+    from webapp.models import Task
+
+    return session.scalar(
+        select(Reservation.task_id)
+        .join(Task, Task.id == Reservation.task_id)
+        .where(
+            Reservation.user_id == user_id,
+            Reservation.expires_at > now,
+            Task.project_id == project_id,
+        )
+        .order_by(Reservation.expires_at.desc())
+        .limit(1)
+    )
+
+
+def end_reservation(session: Session, task_id: int, user_id: int) -> None:
+    session.execute(
+        delete(Reservation).where(
+            and_(Reservation.task_id == task_id, Reservation.user_id == user_id)
+        )
+    )
+
+
+def sweep_expired_reservations(session: Session, now: datetime) -> int:
+    """Delete expired reservations; reads already ignore them, this only tidies (ANN-6)."""
+    result = session.execute(delete(Reservation).where(Reservation.expires_at <= now))
+    session.commit()
+    return result.rowcount or 0

@@ -1,0 +1,53 @@
+"""JSON API with Label Studio's paths and shapes, token or session auth.
+
+Every path answers with and without a trailing slash (Label Studio's clients add one).
+Errors are JSON `{"detail": ..., "status_code": ...}`, never a stack trace.
+"""
+
+from flask import Blueprint, Flask, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
+
+from webapp.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def route(rule: str, **options):
+    """Register `rule` so that `rule/` answers the same, without a redirect."""
+    def decorator(view):
+        endpoint = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, **options)
+        bp.add_url_rule(rule + "/", endpoint=endpoint + "_slash", view_func=view, **options)
+        return view
+    return decorator
+
+
+@bp.before_request
+def authenticate():
+    if not current_user.is_authenticated:
+        raise Unauthorized("Authentication required: send 'Authorization: Token <your token>'.")
+    # A browser session needs the CSRF token; a token-authenticated script does not.
+    if "Authorization" not in request.headers and request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+
+
+@bp.errorhandler(HTTPException)
+def json_error(exc: HTTPException):
+    return {"detail": exc.description, "status_code": exc.code}, exc.code
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(exc: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("API error")
+    error = InternalServerError()
+    return {"detail": "Internal error; it has been logged.", "status_code": error.code}, error.code
+
+
+def register(app: Flask) -> None:
+    from webapp.views.api import annotations, projects, tasks, users  # noqa: F401 - routes
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,119 @@
+"""Projects: list, create, read, change, delete, import, export."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from webapp.access import Action, authorize_project, may_create_projects, visible_projects
+from webapp.extensions import db
+from webapp.io import ExportError, TaskImportError, import_records, import_tasks
+from webapp.project_settings import apply_settings
+from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
+from webapp.views.api import route
+from webapp.views.api.serializers import project_json
+from webapp.views.exports import export_response
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def project_error(exc: ProjectError):
+    db.session.rollback()
+    return {"detail": exc.message, "validation_errors": {exc.field: [exc.message]}, "status_code": 400}, 400
+
+
+@route("/projects", methods=["GET"])
+def list_projects():
+    projects = db.session.scalars(visible_projects(current_user)).all()
+    counts = project_counts(db.session, [p.id for p in projects])
+    results = [project_json(p, counts[p.id]) for p in projects]
+    return {"count": len(results), "results": results}
+
+
+@route("/projects", methods=["POST"])
+def create():
+    if not may_create_projects(current_user):
+        raise Forbidden("Only managers and administrators create projects.")
+    body = json_body()
+    new = NewProject(
+        title=body.get("title", ""),
+        label_config=body.get("label_config", ""),
+        template=body.get("template"),
+        description=body.get("description", ""),
+        color=body.get("color") or "#6366f1",
+        workspace_id=body.get("workspace"),
+    )
+    try:
+        project = create_project(db.session, current_user, new)
+        extra = {k: v for k, v in body.items() if k not in ("title", "label_config", "template", "description", "color", "workspace")}
+        apply_settings(project, extra)
+    except ProjectError as exc:
+        return project_error(exc)
+    db.session.commit()
+    return project_json(project), 201
+
+
+@route("/projects/<int:project_id>", methods=["GET"])
+def read(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.VIEW)
+    return project_json(project, project_counts(db.session, [project.id])[project.id])
+
+
+@route("/projects/<int:project_id>", methods=["PATCH"])
+def update(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    try:
+        apply_settings(project, json_body())
+    except ProjectError as exc:
+        return project_error(exc)
+    db.session.commit()
+    return project_json(project)
+
+
+@route("/projects/<int:project_id>", methods=["DELETE"])
+def delete(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    delete_project(db.session, project)
+    db.session.commit()
+    return "", 204
+
+
+@route("/projects/<int:project_id>/import", methods=["POST"])
+def import_(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    try:
+        if request.files:
+            upload = next(iter(request.files.values()))
+            result = import_tasks(db.session, project, current_user, upload.filename or "", upload.stream)
+        else:
+            body = request.get_json(silent=True)
+            if body is None:
+                raise BadRequest("Send a file (multipart) or a JSON list of tasks.")
+            result = import_records(db.session, project, current_user, body if isinstance(body, list) else [body])
+    except TaskImportError as exc:
+        db.session.rollback()
+        return {"detail": f"Nothing was imported. {exc.message}", "status_code": 400}, 400
+    return {
+        "task_count": result.task_count,
+        "annotation_count": result.annotation_count,
+        "prediction_count": result.prediction_count,
+        "duration": result.seconds,
+    }, 201
+
+
+@route("/projects/<int:project_id>/export", methods=["GET"])
+def export(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.EXPORT)
+    try:
+        return export_response(
+            project,
+            request.args.get("exportType", "JSON"),
+            only_annotated=request.args.get("download_all_tasks", "false").lower() != "true",
+        )
+    except ExportError as exc:
+        raise BadRequest(str(exc)) from exc
