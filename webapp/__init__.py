@@ -41,10 +41,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.views import api, auth, errors, exports, imports, projects, stream
+    from webapp.views import api, auth, errors, exports, imports, projects, settings, stream
 
     for module in (auth, projects, imports, exports, stream, errors):
         app.register_blueprint(module.bp)
+    settings.register(app)
     api.register(app)
 
 

@@ -1,0 +1,17 @@
+"""Settings section: Members (placeholder until its form lands)."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import login_required
+
+from webapp.views.settings import Section, register_section, render_section, settings_project
+
+bp = Blueprint("settings_members", __name__, url_prefix="/projects/<int:project_id>/settings")
+register_section(Section("members", "Members", "settings_members.page"))
+
+
+@bp.get("/members")
+@login_required
+def page(project_id: int):
+    project = settings_project(project_id)
+    return render_section("members", "placeholder.html", project)

@@ -1,0 +1,17 @@
+"""Settings section: Quality (placeholder until its form lands)."""
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_login import login_required
+
+from webapp.views.settings import Section, register_section, render_section, settings_project
+
+bp = Blueprint("settings_quality", __name__, url_prefix="/projects/<int:project_id>/settings")
+register_section(Section("quality", "Quality", "settings_quality.page"))
+
+
+@bp.get("/quality")
+@login_required
+def page(project_id: int):
+    project = settings_project(project_id)
+    return render_section("quality", "placeholder.html", project)
