@@ -1,9 +1,11 @@
 """Fixtures: one app per test session on DATABASE_URL (SQLite in memory by default)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from tests.factories import Factory
 from webapp import create_app
@@ -11,9 +13,34 @@ from webapp.config import TestConfig
 from webapp.extensions import db
 
 
+def _private_postgres_database(url: str) -> str:
+    """A database of this test process's own, so concurrent runs never share tables."""
+    base = make_url(url)
+    name = f"{base.database}_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres_database(url: str) -> None:
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def app():
-    app = create_app(TestConfig)
+    config = TestConfig
+    if TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
+        config = type("PrivateTestConfig", (TestConfig,), {
+            "SQLALCHEMY_DATABASE_URI": _private_postgres_database(TestConfig.SQLALCHEMY_DATABASE_URI)
+        })
+    app = create_app(config)
 
     @app.before_request
     def _forget_cached_user():
@@ -27,6 +54,9 @@ def app():
     yield app
     with app.app_context():
         db.drop_all()
+        db.engine.dispose()
+    if config is not TestConfig:
+        _drop_postgres_database(config.SQLALCHEMY_DATABASE_URI)
 
 
 def _empty_all_tables() -> None:
