@@ -51,7 +51,13 @@ class Draft(db.Model):
 
 
 class Prediction(db.Model):
-    __table_args__ = (Index("ix_prediction_project_version", "project_id", "model_version"),)
+    __table_args__ = (
+        Index("ix_prediction_project_version", "project_id", "model_version"),
+        # Uncertainty sampling walks one prediction set by score (SAMP-3).
+        Index("ix_prediction_uncertainty", "project_id", "model_version", "score", "task_id"),
+        # The newest prediction set of a project.
+        Index("ix_prediction_project_latest", "project_id", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))

@@ -15,6 +15,10 @@ class Task(db.Model):
     __table_args__ = (
         # Next-task: unfinished tasks of a project in Data Manager order.
         Index("ix_task_next", "project_id", "is_labeled", "id"),
+        # Next-task tiers: ground truth first (QA-3), overlap first (QA-2), in progress.
+        Index("ix_task_next_ground_truth", "project_id", "is_labeled", "has_ground_truth", "id"),
+        Index("ix_task_next_overlap", "project_id", "is_labeled", "overlap", "id"),
+        Index("ix_task_next_in_progress", "project_id", "is_labeled", "total_annotations"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))

@@ -1,104 +1,79 @@
 """Next-task selection: one short write transaction over indexed counters.
 
-The full rule set (sampling orders, overlap first, low agreement) grows here; the shape
-stays: pick with a row lock (PostgreSQL) or under BEGIN IMMEDIATE (SQLite), reserve,
-commit.
+Pick under BEGIN IMMEDIATE (SQLite) or with FOR UPDATE SKIP LOCKED (PostgreSQL), reserve,
+commit. Eligibility lives in candidates.py, order in ordering.py.
 """
 from __future__ import annotations
 
+import random
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
-from webapp.dbutil import begin_write, lock_rows
-from webapp.models import (
-    Annotation,
-    AssignmentKind,
-    Distribution,
-    Project,
-    SkipQueue,
-    Task,
-    TaskAssignment,
-    User,
-)
+from webapp.dbutil import begin_write, is_postgres
+from webapp.models import Project, Reservation, Task
 from webapp.models._types import utcnow
-from webapp.queue.reservations import live_reservation_task, live_reservations_of_others, reserve
+from webapp.queue import candidates
+from webapp.queue.ordering import first_in_order
+from webapp.queue.reservations import reserve
+
+# A PostgreSQL candidate can fail its re-check only when a concurrent call reserved it.
+_MAX_RECHECKS = 20
 
 
-def next_task(session: Session, project_id: int, user_id: int, now: datetime | None = None) -> Task | None:
+def next_task(
+    session: Session,
+    project_id: int,
+    user_id: int,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Task | None:
     """The task this annotator should label now, reserved for them in Auto mode; commits."""
     now = now or utcnow()
     begin_write(session)
     project = session.get(Project, project_id)
-    user = session.get(User, user_id)
-    task = _choose(session, project, user, now)
+    task = _choose(session, project, user_id, now, rng or random.Random())
     if task is not None and project.uses_reservations:
-        reserve(session, project, task.id, user.id, now)
+        reserve(session, project, task.id, user_id, now)
     session.commit()
     return task
 
 
-def _choose(session: Session, project: Project, user: User, now: datetime) -> Task | None:
+def _choose(session: Session, project: Project, user_id: int, now: datetime, rng) -> Task | None:
+    fresh = candidates.fresh(project, user_id, now)
     if project.uses_reservations:
-        held = live_reservation_task(session, project.id, user.id, now)
+        held = _held(session, fresh, user_id, now)
         if held is not None:
-            task = session.get(Task, held)
-            if task is not None and not task.is_labeled and not _finished_by(session, task.id, user.id):
+            return held  # reopening renews the reservation (ANN-3)
+    for stmt in (fresh, candidates.requeued(project, user_id, now)):
+        if stmt is None:
+            continue
+        for _ in range(_MAX_RECHECKS):
+            task = first_in_order(session, project, stmt, rng)
+            if task is None:
+                break
+            if _still_eligible(session, project, stmt, task.id):
                 return task
-    fresh = session.scalar(lock_rows(session, _fresh_tasks(project, user, now)).limit(1))
-    if fresh is not None:
-        return fresh
-    if project.skip_queue is SkipQueue.REQUEUE_FOR_ME:
-        return session.scalar(lock_rows(session, _my_skipped_tasks(project, user, now)).limit(1))
+            stmt = stmt.where(Task.id != task.id)
     return None
 
 
-def _finished_by(session: Session, task_id: int, user_id: int) -> bool:
-    return session.scalar(
-        select(exists().where(Annotation.task_id == task_id, Annotation.completed_by_id == user_id))
+def _held(session: Session, fresh: Select, user_id: int, now: datetime) -> Task | None:
+    """The annotator's own live reservation, if that task is still theirs to label."""
+    mine = and_(
+        Reservation.task_id == Task.id,
+        Reservation.user_id == user_id,
+        Reservation.expires_at > now,
     )
+    stmt = fresh.join(Reservation, mine).order_by(Reservation.expires_at.desc(), Task.id.desc())
+    return session.scalar(stmt.limit(1))
 
 
-def _annotated_by(user_id: int, cancelled: bool | None = None):
-    cond = and_(Annotation.task_id == Task.id, Annotation.completed_by_id == user_id)
-    if cancelled is not None:
-        cond = and_(cond, Annotation.was_cancelled.is_(cancelled))
-    return exists().where(cond)
-
-
-def _capacity_left(project: Project, user: User, now: datetime):
-    """Finished annotations plus others' live reservations stay below overlap (ANN-5)."""
-    finished = Task.total_annotations
-    if project.skip_queue is SkipQueue.IGNORE_SKIPPED:
-        finished = finished + Task.cancelled_annotations
-    return finished + live_reservations_of_others(Task.id, user.id, now) < Task.overlap
-
-
-def _base(project: Project, user: User) -> Select:
-    stmt = select(Task).where(Task.project_id == project.id, Task.is_labeled.is_(False))
-    if project.distribution is Distribution.MANUAL:
-        assigned = exists().where(
-            TaskAssignment.task_id == Task.id,
-            TaskAssignment.user_id == user.id,
-            TaskAssignment.kind == AssignmentKind.ANNOTATOR,
-        )
-        stmt = stmt.where(assigned)
-    return stmt
-
-
-def _fresh_tasks(project: Project, user: User, now: datetime) -> Select:
-    stmt = _base(project, user).where(~_annotated_by(user.id))
-    if project.uses_reservations:
-        stmt = stmt.where(_capacity_left(project, user, now))
-    return stmt.order_by(Task.id)
-
-
-def _my_skipped_tasks(project: Project, user: User, now: datetime) -> Select:
-    """Requeue to me: my skipped tasks come back after the rest (SKIP-1)."""
-    stmt = _base(project, user).where(
-        _annotated_by(user.id, cancelled=True), ~_annotated_by(user.id, cancelled=False)
-    )
-    if project.uses_reservations:
-        stmt = stmt.where(_capacity_left(project, user, now))
-    return stmt.order_by(Task.id)
+def _still_eligible(session: Session, project: Project, stmt: Select, task_id: int) -> bool:
+    """PostgreSQL: the pick's subqueries read the statement's snapshot, so a reservation
+    committed meanwhile by the previous holder of the row lock was invisible. Holding the
+    lock now, a new statement (new snapshot in READ COMMITTED) sees every reservation."""
+    if not (project.uses_reservations and is_postgres(session)):
+        return True  # SQLite: BEGIN IMMEDIATE already serialised the whole pick
+    return bool(session.scalar(select(exists(stmt.where(Task.id == task_id)))))

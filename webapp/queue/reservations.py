@@ -18,6 +18,7 @@ def live_reservations_of_others(task_id_col, user_id: int, now: datetime):
             Reservation.user_id != user_id,
             Reservation.expires_at > now,
         )
+        .correlate_except(Reservation)  # the outer query may join the caller's own reservation
         .scalar_subquery()
     )
 

@@ -1,0 +1,103 @@
+"""In which order an annotator's eligible tasks are offered (SAMP-1..4, QA-2, QA-3).
+
+Precedence: ground truth first (QA-3), then tasks already in progress (breadth-first,
+so partly labeled tasks complete), then overlap first (QA-2), then the rest; inside each
+tier the project's sampling order. Every query is LIMIT 1 along an index, never a sort
+of the project.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from sqlalchemy import Select, and_, exists, select
+from sqlalchemy.orm import Session
+
+from webapp.dbutil import is_postgres
+from webapp.models import Distribution, Prediction, Project, Sampling, Task
+
+Pick = Callable[[Select], Task | None]
+
+
+def tiers(project: Project) -> list[list]:
+    """Extra WHERE clauses, tried in order; the first tier with a task wins."""
+    out = []
+    if project.show_ground_truth_first:
+        out.append([Task.has_ground_truth.is_(True)])
+    minimum = project.annotations_per_task_minimum
+    if project.distribution is Distribution.AUTO and minimum > 1:
+        # Unfinished with an annotation means overlap > 1 and under way.
+        out.append([Task.total_annotations > 0])
+        if project.show_overlap_first and project.overlap_percentage < 100:
+            out.append([Task.overlap == minimum])
+    out.append([])
+    return out
+
+
+def first_in_order(session: Session, project: Project, stmt: Select, rng: random.Random) -> Task | None:
+    """The first task of `stmt` by tier, then by sampling order, locked when reserving."""
+    pick = _sampler(session, project, rng)
+    for extra in tiers(project):
+        task = pick(stmt.where(*extra) if extra else stmt)
+        if task is not None:
+            return task
+    return None
+
+
+def _sampler(session: Session, project: Project, rng: random.Random) -> Pick:
+    def first(stmt: Select) -> Task | None:
+        if project.uses_reservations and is_postgres(session):
+            # Concurrent next-task calls pass over each other's candidate (ANN-5).
+            stmt = stmt.with_for_update(skip_locked=True, of=Task)
+        return session.scalar(stmt.limit(1))
+
+    if project.sampling is Sampling.UNIFORM:
+        return lambda stmt: _uniform(session, project, stmt, first, rng)
+    if project.sampling is Sampling.UNCERTAINTY:
+        version = _prediction_version(session, project)
+        return lambda stmt: _uncertainty(project, stmt, first, version)
+    return lambda stmt: first(stmt.order_by(Task.id))  # SAMP-1: Data Manager order
+
+
+def _uniform(session: Session, project: Project, stmt: Select, first, rng: random.Random) -> Task | None:
+    """SAMP-2: a random pivot in the project's id range, then the first eligible task at
+    or after it, wrapping around; two index probes instead of ORDER BY random()."""
+    span = select(Task.id).where(Task.project_id == project.id)
+    if project.distribution is Distribution.AUTO:
+        span = span.where(Task.is_labeled.is_(False))
+    low = session.scalar(span.order_by(Task.id).limit(1))
+    high = session.scalar(span.order_by(Task.id.desc()).limit(1))
+    if low is None:
+        return None
+    pivot = rng.randint(low, high)
+    return first(stmt.where(Task.id >= pivot).order_by(Task.id)) or first(
+        stmt.where(Task.id < pivot).order_by(Task.id)
+    )
+
+
+def _uncertainty(project: Project, stmt: Select, first, version: str | None) -> Task | None:
+    """SAMP-3: lowest score of the chosen prediction set first (ix_prediction_uncertainty),
+    then tasks without a scored prediction of that set, in id order."""
+    if version is None:
+        return first(stmt.order_by(Task.id))
+    scored = and_(
+        Prediction.task_id == Task.id,
+        Prediction.project_id == project.id,
+        Prediction.model_version == version,
+        Prediction.score.is_not(None),
+    )
+    task = first(stmt.join(Prediction, scored).order_by(Prediction.score, Task.id))
+    return task or first(stmt.where(~exists().where(scored)).order_by(Task.id))
+
+
+def _prediction_version(session: Session, project: Project) -> str | None:
+    """The live predictions source "version:<v>", else the newest prediction set."""
+    source = project.live_predictions_source or ""
+    if source.startswith("version:"):
+        return source.removeprefix("version:")
+    return session.scalar(
+        select(Prediction.model_version)
+        .where(Prediction.project_id == project.id)
+        .order_by(Prediction.id.desc())
+        .limit(1)
+    )

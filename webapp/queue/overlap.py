@@ -1,0 +1,65 @@
+"""Which tasks need the overlap minimum (QA-1), and project progress (SKIP-4)."""
+from __future__ import annotations
+
+from sqlalchemy import case, func, literal, select, update
+from sqlalchemy.orm import Session
+
+from webapp.models import Distribution, Project, SkipQueue, Task
+
+# A fixed permutation of id % 100 (79 is coprime with 100): every block of 100 consecutive
+# ids has exactly P enforced tasks, and the arithmetic stays small on every integer type.
+_MULTIPLIER, _OFFSET = 79, 13
+
+
+def overlap_for_task_id(project: Project, task_id: int) -> int:
+    """The overlap a task needs; the same rule recompute_overlap applies in SQL."""
+    if project.distribution is Distribution.MANUAL:
+        return 1  # QA-1 applies to Auto mode only
+    enforced = ((task_id % 100) * _MULTIPLIER + _OFFSET) % 100 < project.overlap_percentage
+    return project.annotations_per_task_minimum if enforced else 1
+
+
+def _overlap_expr(project: Project):
+    if project.distribution is Distribution.MANUAL:
+        return literal(1)
+    enforced = ((Task.id % 100) * _MULTIPLIER + _OFFSET) % 100 < project.overlap_percentage
+    return case((enforced, project.annotations_per_task_minimum), else_=1)
+
+
+def finished_expr(project: Project):
+    """SQL twin of completion.finished_count: skips count only under Ignore (SKIP-3)."""
+    if project.skip_queue is SkipQueue.IGNORE_SKIPPED:
+        return Task.total_annotations + Task.cancelled_annotations
+    return Task.total_annotations
+
+
+def recompute_overlap(
+    session: Session, project: Project, id_range: tuple[int, int] | None = None
+) -> None:
+    """Set overlap and is_labeled in one UPDATE, for the project or only the tasks in
+    `id_range` (an import batch); call after N, P, the distribution, the skip queue or the
+    task set change. Does not commit."""
+    session.flush()
+    overlap = _overlap_expr(project)
+    where = [Task.project_id == project.id]
+    if id_range is not None:
+        where.append(Task.id.between(*id_range))
+    session.execute(
+        update(Task)
+        .where(*where)
+        .values(overlap=overlap, is_labeled=finished_expr(project) >= overlap)
+        .execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Task) and obj.project_id == project.id:
+            session.expire(obj)
+
+
+def project_progress(session: Session, project: Project) -> tuple[int, int]:
+    """(finished, total) tasks from ix_task_next alone; is_labeled already counts skips
+    only under Ignore skipped, so other modes show less than 100% (SKIP-4)."""
+    finished, total = session.execute(
+        select(func.coalesce(func.sum(case((Task.is_labeled, 1), else_=0)), 0), func.count())
+        .where(Task.project_id == project.id)
+    ).one()
+    return int(finished), int(total)
