@@ -14,13 +14,15 @@ from webapp.models.enums import (
     SkipQueue,
 )
 from webapp.models.organization import Organization, User, Workspace, WorkspaceMember
+from webapp.models.event import ProjectEvent
 from webapp.models.project import Project, ProjectMember
+from webapp.models.tab import DataManagerTab
 from webapp.models.task import Reservation, Task, TaskAssignment
 
 __all__ = [
-    "AgreementMetric", "Annotation", "AssignmentKind", "Comment", "Distribution", "Draft",
-    "LowAgreementStrategy", "OrgRole", "Organization", "Prediction", "Project",
-    "ProjectMember", "ProjectRole", "RejectOption", "Reservation", "Review", "ReviewAction",
+    "AgreementMetric", "Annotation", "AssignmentKind", "Comment", "DataManagerTab", "Distribution",
+    "Draft", "LowAgreementStrategy", "OrgRole", "Organization", "Prediction", "Project",
+    "ProjectEvent", "ProjectMember", "ProjectRole", "RejectOption", "Reservation", "Review", "ReviewAction",
     "ReviewedWhen", "Sampling", "SkipQueue", "Task", "TaskAssignment", "User", "Workspace",
     "WorkspaceMember",
 ]

@@ -1,7 +1,7 @@
 """Projects: list, create, read, change, delete, import, export."""
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, Forbidden
 
@@ -9,6 +9,7 @@ from webapp.access import Action, authorize_project, may_create_projects, visibl
 from webapp.extensions import db
 from webapp.io import ExportError, TaskImportError, import_records, import_tasks
 from webapp.project_settings import apply_settings
+from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
 from webapp.views.api import route
 from webapp.views.api.serializers import project_json
@@ -68,7 +69,9 @@ def read(project_id: int):
 def update(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
     try:
-        apply_settings(project, json_body())
+        update_settings(
+            db.session, project, current_user, json_body(), secret_key=current_app.config["SECRET_KEY"]
+        )
     except ProjectError as exc:
         return project_error(exc)
     db.session.commit()

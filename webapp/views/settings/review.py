@@ -1,17 +1,27 @@
-"""Settings section: Review (placeholder until its form lands)."""
+"""Settings section: Review (REV-1..8)."""
 from __future__ import annotations
 
 from flask import Blueprint
 from flask_login import login_required
 
+from webapp.extensions import db
+from webapp.forms.settings_review import ReviewForm
+from webapp.forms.settings_shared import save_form
+from webapp.labeling import sanitize_html
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
 bp = Blueprint("settings_review", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("review", "Review", "settings_review.page"))
 
 
-@bp.get("/review")
+@bp.route("/review", methods=["GET", "POST"])
 @login_required
 def page(project_id: int):
     project = settings_project(project_id)
-    return render_section("review", "placeholder.html", project)
+    form = ReviewForm(project)
+    saved = save_form(db.session, form)
+    if saved:
+        form = ReviewForm(project, formdata=None)
+    return render_section(
+        "review", "review.html", project, form=form, saved=saved, preview=sanitize_html(project.review_instruction)
+    )

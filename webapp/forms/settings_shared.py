@@ -1,0 +1,100 @@
+"""What every settings form shares: fields validated by the SETTINGS registry's parsers.
+
+A field names its API setting with `Parsed("api_name")`; the form then validates with
+the same parser, and so the same message, as PATCH /api/projects/<id>.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import NumberInput
+
+from webapp.models import Distribution
+from webapp.project_settings import SETTINGS, apply_settings, settings_json
+from webapp.projects import ProjectError
+
+
+class Parsed:
+    """Validate a field with its setting's parser; Auto-only settings are skipped in Manual."""
+
+    def __init__(self, api_name: str):
+        self.api_name = api_name
+
+    def __call__(self, form: "SettingsForm", field) -> None:
+        if SETTINGS[self.api_name].auto_only and form.is_manual:
+            raise StopValidation()  # ignored, so not validated either (ANN-3, QA-5)
+        try:
+            SETTINGS[self.api_name].parse(field.data)
+        except ProjectError as exc:
+            raise ValidationError(exc.message) from None
+
+
+def whole_number(value):
+    """Digits become an int; anything else stays as typed for the parser to refuse."""
+    if isinstance(value, str):
+        value = value.strip()
+        return int(value) if value.lstrip("-").isdigit() else (None if value == "" else value)
+    return value
+
+
+def number_field(label: str, api_name: str, widget=None, **kwargs) -> StringField:
+    """An <input type=number> whose message comes from the registry, not from WTForms."""
+    return StringField(
+        label, validators=[Parsed(api_name)], filters=[whole_number], widget=widget or NumberInput(), **kwargs
+    )
+
+
+class SettingsForm(FlaskForm):
+    """Starts from the stored values; a POST overrides the fields it sends."""
+
+    def __init__(self, project, *args, **kwargs):
+        self.project = project
+        super().__init__(*args, data=settings_json(project), **kwargs)
+
+    @property
+    def is_manual(self) -> bool:
+        return self.project.distribution is Distribution.MANUAL
+
+    def setting_fields(self):
+        for field in self:
+            for validator in field.validators:
+                if isinstance(validator, Parsed):
+                    yield validator.api_name, field
+
+    def changes(self) -> dict:
+        return {api_name: field.data for api_name, field in self.setting_fields()}
+
+
+class HelpRadioField(RadioField):
+    """Radios whose options each carry the guide's help text: choices are (value, label, help)."""
+
+    def __init__(self, label: str, api_name: str, choices, **kwargs):
+        self.help = {value: text for value, _, text in choices}
+        super().__init__(
+            label, choices=[(value, text) for value, text, _ in choices],
+            validators=[Parsed(api_name)], validate_choice=False, **kwargs,
+        )
+
+
+def setting_checkbox(label: str, api_name: str, help_text: str = "") -> BooleanField:
+    return BooleanField(label, validators=[Parsed(api_name)], description=help_text)
+
+
+def instructions_field(label: str, api_name: str) -> TextAreaField:
+    return TextAreaField(label, validators=[Parsed(api_name)], render_kw={"rows": 6})
+
+
+def save_form(session, form: SettingsForm) -> bool:
+    """Validate, apply through the registry, commit; a refusal lands on its field."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        apply_settings(form.project, form.changes())
+    except ProjectError as exc:
+        session.rollback()
+        field = dict((name, f) for name, f in form.setting_fields()).get(exc.field)
+        (field.errors if field is not None else form.form_errors).append(exc.message)
+        return False
+    session.commit()
+    return True

@@ -1,0 +1,66 @@
+"""Project members and organisation users (MEM-1..3), with the page's messages."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden
+
+from webapp import members as domain
+from webapp.access import Action, authorize_project
+from webapp.extensions import db
+from webapp.projects import ProjectError
+from webapp.views.api import route
+from webapp.views.api.projects import json_body, project_error
+from webapp.views.api.serializers import user_json
+
+
+def member_json(member: domain.Member) -> dict:
+    return {
+        "user": user_json(member.user),
+        "role": member.role.value if member.role else None,
+        "effective_role": member.effective_role.value,
+        "inherited": member.inherited,
+    }
+
+
+@route("/projects/<int:project_id>/members", methods=["GET"])
+def list_members(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    return {"results": [member_json(m) for m in domain.members(db.session, project)]}
+
+
+@route("/projects/<int:project_id>/members", methods=["POST"])
+def add(project_id: int):
+    """Add a member, or change an explicit member's project role."""
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    body = json_body()
+    user_id = body.get("user")
+    try:
+        if user_id in {m.user.id for m in domain.members(db.session, project) if m.explicit}:
+            member, status = domain.set_role(db.session, project, user_id, body.get("role")), 200
+        else:
+            member, status = domain.add_member(db.session, project, user_id, body.get("role")), 201
+    except ProjectError as exc:
+        return project_error(exc)
+    db.session.commit()
+    return member_json(member), status
+
+
+@route("/projects/<int:project_id>/members/<int:user_id>", methods=["DELETE"])
+def remove(project_id: int, user_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    try:
+        domain.remove_member(db.session, project, user_id)
+    except ProjectError as exc:
+        return project_error(exc)
+    db.session.commit()
+    return "", 204
+
+
+@route("/users", methods=["GET"])
+def users():
+    """Organisation users (managers and up), filtered by ?search=."""
+    if not current_user.org_role.can_manage:
+        raise Forbidden("Only managers and administrators list the organisation's users.")
+    found = domain.search_users(db.session, current_user.organization_id, request.args.get("search", ""))
+    return {"count": len(found), "results": [user_json(u) for u in found]}
