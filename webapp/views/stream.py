@@ -1,0 +1,125 @@
+"""Label stream: the next task in the editor, and the submit, skip and draft routes.
+
+Rules: ANN-1 (instructions), ANN-3 (next_task reserves), ANN-7 (drafts, lead time),
+OPT-1/2/5 (enforced by submit_annotation), LIVE-1 (prefill from a prediction set).
+The editor posts JSON (see static/js/stream.js); errors answer ``{"detail": ...}``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.exceptions import NotFound
+
+from webapp.access import Action, authorize_project
+from webapp.annotations import AnnotationError, Submission, save_draft, submit_annotation
+from webapp.extensions import db
+from webapp.forms.stream import draft_from, submission_from
+from webapp.labeling import parse_config, sanitize_html
+from webapp.models import Draft, Prediction, Project, Task
+from webapp.projects import project_counts
+from webapp.queue.next_task import next_task
+
+bp = Blueprint("stream", __name__)
+TASK_URL = "/projects/<int:project_id>/stream/tasks/<int:task_id>"
+LIVE_VERSION_PREFIX = "version:"
+
+# The editor partial renders HyperText and instructions through the sanitiser.
+bp.add_app_template_filter(sanitize_html, "sanitize_html")
+
+
+@bp.get("/projects/<int:project_id>/stream")
+@login_required
+def label(project_id: int):
+    """The next task (reserved for this annotator); htmx/fetch callers get the fragment."""
+    project = authorize_project(db.session, current_user, project_id, Action.ANNOTATE)
+    task = next_task(db.session, project.id, current_user.id)
+    context = _task_context(project, task)
+    if request.htmx:
+        return render_template("stream/_task.html", **context)
+    return render_template("stream/label.html", **context)
+
+
+@bp.post(TASK_URL + "/submit")
+@login_required
+def submit(project_id: int, task_id: int):
+    task = _task_of(project_id, task_id)
+    return _store(task, submission_from(request.get_json(silent=True), skip=False))
+
+
+@bp.post(TASK_URL + "/skip")
+@login_required
+def skip(project_id: int, task_id: int):
+    task = _task_of(project_id, task_id)
+    return _store(task, submission_from(request.get_json(silent=True), skip=True))
+
+
+@bp.post(TASK_URL + "/draft")
+@login_required
+def draft(project_id: int, task_id: int):
+    task = _task_of(project_id, task_id)
+    result, lead_time = draft_from(request.get_json(silent=True))
+    try:
+        saved = save_draft(db.session, task, current_user, result, lead_time)
+    except AnnotationError as exc:
+        return _refused(exc)
+    return {"draft_id": saved.id, "updated_at": saved.updated_at.isoformat()}
+
+
+def _task_of(project_id: int, task_id: int) -> Task:
+    project = authorize_project(db.session, current_user, project_id, Action.ANNOTATE)
+    task = db.session.get(Task, task_id)
+    if task is None or task.project_id != project.id:
+        raise NotFound(f"Task {task_id} not found in this project.")
+    return task
+
+
+def _store(task: Task, submission: Submission):
+    try:
+        annotation = submit_annotation(db.session, task.id, current_user, submission)
+    except AnnotationError as exc:
+        return _refused(exc)
+    return {"annotation_id": annotation.id, "was_cancelled": annotation.was_cancelled}
+
+
+def _refused(exc: AnnotationError):
+    db.session.rollback()
+    return {"detail": str(exc), "status_code": 400}, 400
+
+
+def _task_context(project: Project, task: Task | None) -> dict:
+    counts = project_counts(db.session, [project.id])[project.id]
+    context = {"project": project, "task": task, "counts": counts}
+    if task is not None:
+        context["config"] = parse_config(project.label_config)
+        context["state"] = _initial_state(project, task)
+    return context
+
+
+def _initial_state(project: Project, task: Task) -> dict:
+    """What the editor opens with: the annotator's draft, else the live prediction (LIVE-1)."""
+    saved = db.session.scalar(
+        select(Draft).where(Draft.task_id == task.id, Draft.user_id == current_user.id)
+    )
+    if saved is not None:
+        return {"result": saved.result, "lead_time": saved.lead_time or 0, "source": "draft"}
+    prediction = _live_prediction(project, task)
+    if prediction is not None:
+        return {"result": prediction.result, "lead_time": 0, "source": "prediction"}
+    return {"result": [], "lead_time": 0, "source": None}
+
+
+def _live_prediction(project: Project, task: Task) -> Prediction | None:
+    """Only prediction sets ("version:<model_version>") for now; models come later."""
+    source = project.live_predictions_source or ""
+    if not source.startswith(LIVE_VERSION_PREFIX):
+        return None
+    return db.session.scalar(
+        select(Prediction)
+        .where(
+            Prediction.task_id == task.id,
+            Prediction.model_version == source.removeprefix(LIVE_VERSION_PREFIX),
+        )
+        .order_by(Prediction.id.desc())
+        .limit(1)
+    )
