@@ -21,6 +21,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_template_filters(app)
     if app.config["SCHEDULER_ENABLED"]:
         from webapp.jobs import start_scheduler
 
@@ -47,6 +48,13 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     settings.register(app)
     api.register(app)
+
+
+def _register_template_filters(app: Flask) -> None:
+    from webapp.labeling import sanitize_html
+
+    # User HTML (instructions, HyperText) is rendered only through this filter.
+    app.add_template_filter(sanitize_html, "sanitize_html")
 
 
 def _register_cli(app: Flask) -> None:

@@ -102,3 +102,16 @@ def test_manual_mode_offers_only_assigned_tasks__ANN_2(session, factory):
     assert next_task(session, project.id, a.id).id == tasks[2].id
     assert next_task(session, project.id, b.id) is None
     assert session.scalar(select(Reservation)) is None
+
+
+def test_second_submit_by_same_annotator_updates_instead_of_duplicating__ANN_5(session, factory):
+    from sqlalchemy import func
+
+    from webapp.models import Annotation
+
+    project, (a, _), tasks = _setup(factory, n_tasks=1)
+    task = next_task(session, project.id, a.id)
+    first = submit_annotation(session, task.id, a, Submission(result=[]))
+    again = submit_annotation(session, task.id, a, Submission(result=[]))
+    assert again.id == first.id
+    assert session.scalar(select(func.count(Annotation.id))) == 1

@@ -68,7 +68,7 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     else:
         check_result(project, task, sub.result)
         result = sub.result
-    annotation = _reusable_skip(session, task.id, user.id)
+    annotation = _own_annotation(session, task.id, user.id)
     if annotation is None:
         annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user.id)
         session.add(annotation)
@@ -96,15 +96,14 @@ def _releases_reservation(project: Project, skipped: bool) -> bool:
     )
 
 
-def _reusable_skip(session: Session, task_id: int, user_id: int) -> Annotation | None:
-    """A skipped task that comes back to its skipper is labeled (or skipped again) in
-    place, so one annotator's skips never count twice (SKIP-1, SKIP-3)."""
+def _own_annotation(session: Session, task_id: int, user_id: int) -> Annotation | None:
+    """One annotation per annotator and task: a skipped task that comes back (SKIP-1) or
+    a second submit from another tab updates it, so nothing counts twice."""
     return session.scalar(
-        select(Annotation).where(
-            Annotation.task_id == task_id,
-            Annotation.completed_by_id == user_id,
-            Annotation.was_cancelled.is_(True),
-        )
+        select(Annotation)
+        .where(Annotation.task_id == task_id, Annotation.completed_by_id == user_id)
+        .order_by(Annotation.id)
+        .limit(1)
     )
 
 

@@ -15,7 +15,7 @@ from webapp.access import Action, authorize_project
 from webapp.annotations import AnnotationError, Submission, save_draft, submit_annotation
 from webapp.extensions import db
 from webapp.forms.stream import draft_from, submission_from
-from webapp.labeling import parse_config, sanitize_html
+from webapp.labeling import parse_config
 from webapp.models import Draft, Prediction, Project, Task
 from webapp.projects import project_counts
 from webapp.queue.next_task import next_task
@@ -25,7 +25,6 @@ TASK_URL = "/projects/<int:project_id>/stream/tasks/<int:task_id>"
 LIVE_VERSION_PREFIX = "version:"
 
 # The editor partial renders HyperText and instructions through the sanitiser.
-bp.add_app_template_filter(sanitize_html, "sanitize_html")
 
 
 @bp.get("/projects/<int:project_id>/stream")
