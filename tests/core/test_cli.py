@@ -33,3 +33,14 @@ def test_seed_demo_is_idempotent(app, session):
     assert counts == (session.scalar(select(func.count(User.id))), session.scalar(select(func.count(Project.id))),
                       session.scalar(select(func.count(Task.id))))
     assert counts[1] == 2 and counts[2] > 100
+
+
+def test_demo_manager_logs_in_through_the_form(app, client, session):
+    from tests.factories import csrf_token
+    from webapp.demo import DEMO_PASSWORD
+
+    app.test_cli_runner().invoke(args=["seed", "demo"])
+    response = client.post("/login", data={"email": "manager@quorum.local", "password": DEMO_PASSWORD,
+                                           "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    assert "Social media entities" in client.get("/").get_data(as_text=True)
