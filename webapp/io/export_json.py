@@ -43,7 +43,7 @@ def tsv_chunks(source: ExportSource) -> Iterator[bytes]:
 
 def iso(moment: datetime | None) -> str | None:
     """Label Studio's timestamp form; stored values are naive UTC."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
+    return moment.isoformat(timespec="microseconds") + "Z" if moment else None
 
 
 def _json_array(pages: Iterable[list[dict]]) -> Iterator[bytes]:
