@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write
+from webapp.labels_in_use import update_labels_in_use
 from webapp.labeling import ResultError, is_empty_result, parse_config, validate_result
 from webapp.models import Annotation, Comment, Draft, Project, SkipQueue, Task, User
 from webapp.models._types import utcnow
@@ -27,12 +28,15 @@ class Submission:
     ground_truth: bool = False
 
 
-def _lock_task(session: Session, task_id: int) -> Task:
-    """Serialise writers of one task so its counters stay exact (row lock on PostgreSQL)."""
-    task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
-    if task is None:
+def _lock(session: Session, task_id: int) -> tuple[Project, Task]:
+    """Lock the project row, then the task row (one order everywhere, so no deadlock):
+    the task's counters and the project's labels-in-use cache stay exact."""
+    project_id = session.scalar(select(Task.project_id).where(Task.id == task_id))
+    if project_id is None:
         raise AnnotationError(f"Task {task_id} not found.")
-    return task
+    project = session.scalar(select(Project).where(Project.id == project_id).with_for_update())
+    task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    return project, task
 
 
 def check_result(project: Project, task: Task, result: list) -> None:
@@ -60,8 +64,7 @@ def check_skip(project: Project, comment: str) -> None:
 def submit_annotation(session: Session, task_id: int, user: User, sub: Submission) -> Annotation:
     """Store a submission or a skip (was_cancelled) in one write transaction; commits."""
     begin_write(session)
-    task = _lock_task(session, task_id)
-    project = session.get(Project, task.project_id)
+    project, task = _lock(session, task_id)
     if sub.was_cancelled:
         check_skip(project, sub.comment)
         result = []
@@ -72,6 +75,7 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     if annotation is None:
         annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user.id)
         session.add(annotation)
+    update_labels_in_use(project, annotation.result if annotation.id else None, result)
     annotation.result = result
     annotation.was_cancelled = sub.was_cancelled
     annotation.lead_time = sub.lead_time
@@ -110,10 +114,10 @@ def _own_annotation(session: Session, task_id: int, user_id: int) -> Annotation 
 def update_annotation(session: Session, annotation: Annotation, changes: dict) -> Annotation:
     """Apply a PATCH: result, was_cancelled, lead_time, ground_truth; commits."""
     begin_write(session)
-    task = _lock_task(session, annotation.task_id)
-    project = session.get(Project, task.project_id)
+    project, task = _lock(session, annotation.task_id)
     if "result" in changes:
         check_result(project, task, changes["result"])
+        update_labels_in_use(project, annotation.result, changes["result"])
         annotation.result = changes["result"]
     for key in ("was_cancelled", "ground_truth"):
         if key in changes:
@@ -129,8 +133,8 @@ def update_annotation(session: Session, annotation: Annotation, changes: dict) -
 
 def delete_annotation(session: Session, annotation: Annotation) -> None:
     begin_write(session)
-    task = _lock_task(session, annotation.task_id)
-    project = session.get(Project, task.project_id)
+    project, task = _lock(session, annotation.task_id)
+    update_labels_in_use(project, annotation.result, None)
     session.delete(annotation)
     session.flush()
     refresh_task_state(session, project, task)
