@@ -36,3 +36,26 @@ def test_imported_annotations_count__LBL_2(session, factory):
                    [{"data": {"text": "Alice went home"}, "annotations": [{"result": PER}]}])
     session.refresh(project)
     assert project.labels_in_use == {cache_key("label", "PER"): 1}
+
+
+def test_annotation_changes_reach_listeners_inside_the_transaction(session, factory):
+    from webapp import hooks
+
+    seen = []
+
+    def listener(_session, event):
+        seen.append((event.change, event.task.id, event.actor_id))
+
+    hooks.on_annotation_change(listener)
+    try:
+        project = factory.project()
+        [task] = factory.tasks(project, ["Alice went home"])
+        user = project.created_by
+        annotation = submit_annotation(session, task.id, user, Submission(result=PER))
+        submit_annotation(session, task.id, user, Submission(result=[]))
+        delete_annotation(session, annotation, actor_id=user.id)
+    finally:
+        hooks._annotation_listeners.remove(listener)
+    assert [c for c, _, _ in seen] == [hooks.AnnotationChange.CREATED, hooks.AnnotationChange.UPDATED,
+                                      hooks.AnnotationChange.DELETED]
+    assert all(t == task.id and a == user.id for _, t, a in seen)

@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write
+from webapp.hooks import AnnotationChange, AnnotationEvent, annotation_changed
 from webapp.labels_in_use import update_labels_in_use
 from webapp.labeling import ResultError, is_empty_result, parse_config, validate_result
 from webapp.models import Annotation, Comment, Draft, Project, SkipQueue, Task, User
@@ -72,6 +73,9 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
         check_result(project, task, sub.result)
         result = sub.result
     annotation = _own_annotation(session, task.id, user.id)
+    change = AnnotationChange.UPDATED if annotation is not None else AnnotationChange.CREATED
+    if sub.was_cancelled:
+        change = AnnotationChange.SKIPPED
     if annotation is None:
         annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user.id)
         session.add(annotation)
@@ -88,6 +92,7 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
         end_reservation(session, task.id, user.id)
     session.execute(delete(Draft).where(Draft.task_id == task.id, Draft.user_id == user.id))
     refresh_task_state(session, project, task)
+    annotation_changed(session, AnnotationEvent(change, project, task, annotation, user.id))
     session.commit()
     return annotation
 
@@ -111,7 +116,9 @@ def _own_annotation(session: Session, task_id: int, user_id: int) -> Annotation 
     )
 
 
-def update_annotation(session: Session, annotation: Annotation, changes: dict) -> Annotation:
+def update_annotation(
+    session: Session, annotation: Annotation, changes: dict, actor_id: int | None = None
+) -> Annotation:
     """Apply a PATCH: result, was_cancelled, lead_time, ground_truth; commits."""
     begin_write(session)
     project, task = _lock(session, annotation.task_id)
@@ -127,17 +134,22 @@ def update_annotation(session: Session, annotation: Annotation, changes: dict) -
     annotation.updated_at = utcnow()
     session.flush()
     refresh_task_state(session, project, task)
+    event = AnnotationEvent(AnnotationChange.UPDATED, project, task, annotation, actor_id)
+    annotation_changed(session, event)
     session.commit()
     return annotation
 
 
-def delete_annotation(session: Session, annotation: Annotation) -> None:
+def delete_annotation(session: Session, annotation: Annotation, actor_id: int | None = None) -> None:
     begin_write(session)
     project, task = _lock(session, annotation.task_id)
     update_labels_in_use(project, annotation.result, None)
     session.delete(annotation)
     session.flush()
     refresh_task_state(session, project, task)
+    annotation_changed(
+        session, AnnotationEvent(AnnotationChange.DELETED, project, task, annotation, actor_id)
+    )
     session.commit()
 
 

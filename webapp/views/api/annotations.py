@@ -74,7 +74,7 @@ def update(annotation_id: int):
         raise BadRequest(f"Unknown or read-only field(s): {', '.join(unknown)}.")
     _lead_time(body)
     try:
-        annotation = update_annotation(db.session, annotation, body)
+        annotation = update_annotation(db.session, annotation, body, actor_id=current_user.id)
     except AnnotationError as exc:
         return annotation_error(exc)
     return annotation_json(annotation)
@@ -83,5 +83,5 @@ def update(annotation_id: int):
 @route("/annotations/<int:annotation_id>", methods=["DELETE"])
 def delete(annotation_id: int):
     annotation = authorize_annotation(db.session, current_user, annotation_id, Action.VIEW)
-    delete_annotation(db.session, annotation)
+    delete_annotation(db.session, annotation, actor_id=current_user.id)
     return "", 204

@@ -1,0 +1,1 @@
+"""Reactions of the integrations domain to annotation and task changes (see webapp/hooks.py)."""
