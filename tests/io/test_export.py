@@ -31,9 +31,11 @@ def test_json_export_gives_back_what_was_imported__DM_2(session, labeled, manage
     news = exported[0]
     assert (news["project"], news["meta"]) == (labeled.id, {"source": "unit test"})
     imported = news_record()
-    assert [a["result"] for a in news["annotations"]] == [a["result"] for a in imported["annotations"]]
+    assert [a["result"] for a in news["annotations"]] == [
+        a["result"] for a in imported["annotations"]]
     assert [(a["was_cancelled"], a["ground_truth"], a["lead_time"], a["completed_by"])
-            for a in news["annotations"]] == [(False, True, 12.5, manager.id), (True, False, None, manager.id)]
+            for a in news["annotations"]] == [(False, True, 12.5, manager.id),
+                                              (True, False, None, manager.id)]
     assert [(p["result"], p["score"], p["model_version"]) for p in news["predictions"]] == [
         (imported["predictions"][0]["result"], 0.75, "imported")]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", news["created_at"])
@@ -165,7 +167,9 @@ def test_export_pages_by_keyset_with_a_fixed_number_of_queries__DM_2(session, pr
     monkeypatch.setattr(pages, "PAGE_SIZE", 3)
     statements: list[str] = []
     engine = session.get_bind()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    def listener(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
     event.listen(engine, "before_cursor_execute", listener)
     try:
         exported = json.loads(_export(session, project, "JSON"))
@@ -175,3 +179,40 @@ def test_export_pages_by_keyset_with_a_fixed_number_of_queries__DM_2(session, pr
     # 3 pages + the empty one that ends it; per page: tasks, annotations, emails, predictions.
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 3 * 4 + 1
+
+
+@pytest.mark.parametrize(("template", "item", "expected"), [
+    ("free_text", {"from_name": "summary", "type": "textarea", "value": {"text": ["Ada met Bob."]}},
+     "Ada met Bob."),
+    ("rating", {"from_name": "rating", "type": "rating", "value": {"rating": 4}}, 4),
+])
+def test_json_min_flattens_text_areas_and_ratings__DM_2(session, factory, manager, template, item,
+                                                        expected):
+    project = factory.project(owner=manager, template=template)
+    result = [{**item, "to_name": "text"}]
+    upload(session, project, manager, "t.json", as_json([{"data": {"text": "a"},
+                                                          "annotations": [{"result": result}]}]))
+    assert json.loads(_export(session, project, "JSON_MIN"))[0][item["from_name"]] == expected
+
+
+def test_spacy_cats_without_spans_and_multiple_choices__DM_2(session, factory, manager):
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    project = factory.project(owner=manager, template="multi_label_classification")
+    result = [{"from_name": "topics", "to_name": "text", "type": "choices",
+               "value": {"choices": ["Sports", "Science"]}}]
+    upload(session, project, manager, "t.json", as_json([{"data": {"text": "Goal!"},
+                                                          "annotations": [{"result": result}]}]))
+    (doc,) = DocBin().from_bytes(_export(session, project, "SPACY")).get_docs(Vocab())
+    assert doc.cats == {"Politics": 0.0, "Business": 0.0, "Technology": 0.0, "Sports": 1.0,
+                        "Science": 1.0}
+    assert list(doc.ents) == []
+
+
+def test_spacy_needs_a_text_object__DM_2(session, factory, manager):
+    config = ('<View><HyperText name="page" value="$html"/>'
+              '<Choices name="c" toName="page"><Choice value="A"/></Choices></View>')
+    project = factory.project(owner=manager, label_config=config)
+    with pytest.raises(ExportError, match="SPACY export needs a <Text> object"):
+        export_project(session, project, "SPACY")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from tests.io.conftest import NEWS, as_json, emoji_record, news_record, span, upload
 from webapp.io import TaskImportError, import_records, importers
+from webapp.labels_in_use import cache_key
 from webapp.models import Annotation, Prediction, Task
 
 
@@ -33,7 +34,8 @@ def test_every_format_imports_its_tasks__DM_2(session, project, manager, filenam
 
 
 def test_json_preannotations_set_counters_and_rows__DM_2(session, project, manager):
-    result = upload(session, project, manager, "tasks.json", as_json([news_record(), emoji_record()]))
+    records = as_json([news_record(), emoji_record()])
+    result = upload(session, project, manager, "tasks.json", records)
     assert (result.task_count, result.annotation_count, result.prediction_count) == (2, 3, 1)
     news, emoji = session.scalars(select(Task).order_by(Task.id)).all()
     assert (news.total_annotations, news.cancelled_annotations, news.total_predictions) == (1, 1, 1)
@@ -45,7 +47,12 @@ def test_json_preannotations_set_counters_and_rows__DM_2(session, project, manag
         (False, True, 12.5), (True, False, None), (False, False, None)]
     assert annotations[0].result == news_record()["annotations"][0]["result"]
     prediction = session.scalar(select(Prediction))
-    assert (prediction.task_id, prediction.score, prediction.model_version) == (news.id, 0.75, "imported")
+    assert (prediction.task_id, prediction.score) == (news.id, 0.75)
+    assert prediction.model_version == "imported"
+    session.refresh(project)  # LBL-2: the labels-in-use cache counts each annotation once
+    assert project.labels_in_use == {cache_key("label", "PER"): 2, cache_key("label", "LOC"): 2,
+                                     cache_key("sentiment", "Positive"): 1,
+                                     cache_key("sentiment", "Neutral"): 1}
 
 
 def test_jsonl_carries_preannotations_too__DM_2(session, project, manager):
@@ -85,13 +92,16 @@ def test_many_tasks_are_inserted_in_batches__DM_2(session, project, manager, mon
     monkeypatch.setattr(importers, "BATCH_SIZE", 2)
     records = [news_record() for _ in range(5)]
     result = upload(session, project, manager, "tasks.json", as_json(records))
-    assert (result.task_count, _count(session, Annotation), _count(session, Prediction)) == (5, 10, 5)
+    assert result.task_count == 5
+    assert (_count(session, Annotation), _count(session, Prediction)) == (10, 5)
     per_task = session.execute(
         select(Annotation.task_id, func.count()).group_by(Annotation.task_id)).all()
     assert sorted(n for _, n in per_task) == [2] * 5
 
 
 # --- Bad input: a clear message naming the line or record, and nothing stored (DM-2) ---
+
+ACCEPTED = ".json, .jsonl, .csv, .tsv, .txt"
 
 def _bad_ner(label: str = "X") -> dict:
     record = news_record()
@@ -103,19 +113,21 @@ def _refused(session, project, user, filename: str, content: str | bytes) -> str
     with pytest.raises(TaskImportError) as caught:
         upload(session, project, user, filename, content)
     session.rollback()
-    assert (_count(session, Task), _count(session, Annotation), _count(session, Prediction)) == (0, 0, 0)
+    assert [_count(session, model) for model in (Task, Annotation, Prediction)] == [0, 0, 0]
     return caught.value.message
 
 
 def test_bad_record_in_the_middle_stores_nothing__DM_2(session, project, manager):
     records = [news_record(), _bad_ner(), news_record()]
     message = _refused(session, project, manager, "tasks.json", as_json(records))
-    assert message.startswith("record 2, annotation 1: result[0]: label 'X' is not in control 'label'")
+    assert message.startswith(
+        "record 2, annotation 1: result[0]: label 'X' is not in control 'label'")
 
 
 def test_bad_jsonl_line_is_named__DM_2(session, project, manager):
-    lines = [json.dumps(news_record()), json.dumps({"data": {"title": "no text"}}), json.dumps(news_record())]
-    message = _refused(session, project, manager, "tasks.jsonl", "\n".join(lines))
+    lines = [news_record(), {"data": {"title": "no text"}}, news_record()]
+    content = "\n".join(json.dumps(line) for line in lines)
+    message = _refused(session, project, manager, "tasks.jsonl", content)
     assert message == "line 2: data has no field 'text' (the labeling config uses: text)."
 
 
@@ -137,8 +149,10 @@ def test_bad_prediction_is_named__DM_2(session, project, manager):
 
 
 @pytest.mark.parametrize(("content", "expected"), [
-    ('[{"data": {"text": "a"}}\n {"data": {"text": "b"}}]', "line 2: invalid JSON: Expecting ',' delimiter (column 2)"),
-    ('{"text": "a"}\n{"text": "b"', "line 2: invalid JSON: Expecting ',' delimiter (column 13)"),
+    ('[{"data": {"text": "a"}}\n {"data": {"text": "b"}}]',
+     "line 2: invalid JSON: Expecting ',' delimiter (column 2)"),
+    ('{"text": "a"}\n{"text": "b"',
+     "line 2: invalid JSON: Expecting ',' delimiter (column 13)"),
 ])
 def test_invalid_json_names_the_line__DM_2(session, project, manager, content, expected):
     filename = "tasks.json" if content.startswith("[") else "tasks.jsonl"
@@ -146,19 +160,21 @@ def test_invalid_json_names_the_line__DM_2(session, project, manager, content, e
 
 
 @pytest.mark.parametrize(("filename", "content", "expected"), [
-    ("tasks.xml", "<a/>", "Cannot import file type '.xml' (tasks.xml); accepted: .json, .jsonl, .csv, .tsv, .txt."),
-    ("tasks", "x", "Cannot import a file without extension (tasks); accepted: .json, .jsonl, .csv, .tsv, .txt."),
+    ("tasks.xml", "<a/>", f"Cannot import file type '.xml'; accepted: {ACCEPTED}."),
+    ("tasks", "x", f"Cannot import a file without extension; accepted: {ACCEPTED}."),
     ("tasks.json", "  \n", "tasks.json is empty."),
     ("tasks.json", "[]", "tasks.json contains no tasks."),
     ("tasks.csv", "text\n", "tasks.csv contains no tasks."),
     ("tasks.json", "42", "The JSON must be a list of tasks or one task object."),
     ("tasks.json", '["text"]', "record 1: a task must be a JSON object, not a string."),
-    ("tasks.json", '[{"data": {"text": "a"}, "annotations": {}}]', "record 1: annotations must be a list, not an object."),
+    ("tasks.json", '[{"data": {"text": "a"}, "annotations": {}}]',
+     "record 1: annotations must be a list, not an object."),
     ("tasks.json", '[{"data": {"text": "a"}, "annotations": [{"result": null}]}]',
      "record 1, annotation 1: must be an object with a 'result' list."),
     ("tasks.json", '[{"data": {"text": "a"}, "annotations": [{"result": [], "lead_time": -1}]}]',
      "record 1, annotation 1: lead_time must be at least 0, got -1."),
-    ("tasks.txt", "caf\xe9\n\xff\n".encode("latin-1"), "line 1: tasks.txt is not UTF-8 text (byte 0xe9 at offset 3); "
+    ("tasks.txt", "caf\xe9\n\xff\n".encode("latin-1"),
+     "line 1: tasks.txt is not UTF-8 text (byte 0xe9 at offset 3); "
      "save it as UTF-8 and import it again."),
 ])
 def test_refused_files_say_why__DM_2(session, project, manager, filename, content, expected):
@@ -180,7 +196,7 @@ def test_failure_while_writing_rolls_everything_back__DM_2(session, project, man
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        original(writer, session_, batch)
+        return original(writer, session_, batch)
 
     monkeypatch.setattr(importers._Writer, "_insert_batch", failing_second_batch)
     with pytest.raises(RuntimeError):

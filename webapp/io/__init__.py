@@ -4,10 +4,9 @@ Domain code: takes a SQLAlchemy session and plain values, imports nothing from F
 """
 from webapp.io.errors import ExportError, TaskImportError
 from webapp.io.exporters import FORMATS as EXPORT_FORMATS, Export, export_project
-from webapp.io.formats_read import accepted_extensions
 from webapp.io.importers import ImportResult, import_records, import_tasks
 
 __all__ = [
     "EXPORT_FORMATS", "Export", "ExportError", "ImportResult", "TaskImportError",
-    "accepted_extensions", "export_project", "import_records", "import_tasks",
+    "export_project", "import_records", "import_tasks",
 ]

@@ -18,7 +18,9 @@ def conll_chunks(source: ExportSource) -> Iterator[bytes]:
     """One sentence (blank-line separated) per submitted annotation."""
     control = span_control(source.config)
     if control is None:
-        raise ExportError("CONLL2003 export needs a <Labels> control on a <Text> in the labeling config.")
+        raise ExportError(
+            "CONLL2003 export needs a <Labels> control on a <Text> in the labeling config."
+        )
     return _sentences(source, control)
 
 
@@ -32,12 +34,12 @@ def _sentences(source: ExportSource, control: ControlTag) -> Iterator[bytes]:
             if not isinstance(text, str):
                 continue
             for annotation in page.submitted(task.id):
-                tagged = bio_tags(text, spans_of(annotation.result, control.name))
+                tagged = _bio_tags(text, spans_of(annotation.result, control.name))
                 lines += [f"{token} -X- _ {tag}\n" for token, tag in tagged] + ["\n"]
         yield "".join(lines).encode()
 
 
-def bio_tags(text: str, spans: list[Span]) -> list[tuple[str, str]]:
+def _bio_tags(text: str, spans: list[Span]) -> list[tuple[str, str]]:
     """Tag each token; a token even partly inside a span takes that span's tag."""
     tagged = []
     remaining = iter(spans)

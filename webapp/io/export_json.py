@@ -62,8 +62,8 @@ def _task_entry(project_id: int, task: Row, page: TaskPage) -> dict:
     return {
         "id": task.id,
         "data": task.data,
-        "annotations": [_annotation_entry(a) for a in page.annotations.get(task.id, [])],
-        "predictions": [_prediction_entry(p) for p in page.predictions.get(task.id, [])],
+        "annotations": [annotation_entry(a) for a in page.annotations.get(task.id, [])],
+        "predictions": [prediction_entry(p) for p in page.predictions.get(task.id, [])],
         "meta": task.meta,
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
@@ -71,7 +71,8 @@ def _task_entry(project_id: int, task: Row, page: TaskPage) -> dict:
     }
 
 
-def _annotation_entry(annotation: Row) -> dict:
+def annotation_entry(annotation: Row) -> dict:
+    """One annotation in Label Studio's export shape (also used by the API and webhooks)."""
     return {
         "id": annotation.id,
         "completed_by": annotation.completed_by_id,
@@ -84,7 +85,8 @@ def _annotation_entry(annotation: Row) -> dict:
     }
 
 
-def _prediction_entry(prediction: Row) -> dict:
+def prediction_entry(prediction: Row) -> dict:
+    """One prediction in Label Studio's export shape (also used by the API)."""
     return {
         "id": prediction.id,
         "result": prediction.result,
@@ -106,7 +108,7 @@ def _task_min_rows(config: LabelingConfig, task: Row, page: TaskPage) -> list[di
     return [
         {
             **base,
-            **min_values(config, annotation.result),
+            **_min_values(config, annotation.result),
             "annotator": page.emails.get(annotation.completed_by_id),
             "annotation_id": annotation.id,
             "created_at": iso(annotation.created_at),
@@ -117,7 +119,7 @@ def _task_min_rows(config: LabelingConfig, task: Row, page: TaskPage) -> list[di
     ] or [base]
 
 
-def min_values(config: LabelingConfig, result: list) -> dict[str, Any]:
+def _min_values(config: LabelingConfig, result: list) -> dict[str, Any]:
     """A result as ``{control name: value}``: a single choice, rating, number or text
     as itself; spans, taxonomy paths, multiple choices and repeated values as lists."""
     collected: dict[str, tuple[str, list]] = {}

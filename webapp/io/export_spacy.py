@@ -20,12 +20,12 @@ def spacy_chunks(source: ExportSource) -> Iterator[bytes]:
     Unlike the other formats, memory here is proportional to the output size: a DocBin
     is a single msgpack blob, so it is filled page by page and serialised once at the end.
     """
-    return _docbin(source, _text_field(source.config), span_control(source.config))
+    control = span_control(source.config)
+    return _docbin(source, _text_field(source.config, control), control)
 
 
-def _text_field(config: LabelingConfig) -> str:
+def _text_field(config: LabelingConfig, control: ControlTag | None) -> str:
     """The text the spans are on, else the first Text object (a classification config)."""
-    control = span_control(config)
     if control is not None:
         return config.objects[control.to_name].value_field
     texts = [o for o in config.objects.values() if o.type is ObjectType.TEXT]
@@ -55,7 +55,7 @@ def _doc(nlp: Language, text: str, result: list, config: LabelingConfig,
     doc = nlp.make_doc(text)
     if control is not None:
         doc.ents = _entities(doc, spans_of(result, control.name))
-    doc.cats = categories(config, result)
+    doc.cats = _categories(config, result)
     return doc
 
 
@@ -69,15 +69,19 @@ def _entities(doc: Doc, spans: list[Span]) -> list[SpacySpan]:
     return entities
 
 
-def categories(config: LabelingConfig, result: list) -> dict[str, float]:
+def _categories(config: LabelingConfig, result: list) -> dict[str, float]:
     """For each Choices control answered in the result: 1.0 per chosen option, 0.0 per other."""
     chosen: dict[str, set[str]] = {}
     for item in result:
         if item.get("type") == "choices":
             chosen.setdefault(item["from_name"], set()).update(item["value"]["choices"])
+    controls = {
+        name: control
+        for name, control in config.controls.items()
+        if control.type is ControlType.CHOICES and name in chosen
+    }
     return {
-        option: float(option in picked)
-        for name, picked in chosen.items()
-        if (control := config.controls.get(name)) is not None and control.type is ControlType.CHOICES
+        option: float(option in chosen[name])
+        for name, control in controls.items()
         for option in control.option_values
     }

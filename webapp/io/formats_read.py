@@ -25,17 +25,11 @@ def read_file(filename: str, raw: bytes, txt_field: str) -> list[Located]:
     return reader(text, txt_field)
 
 
-def accepted_extensions() -> str:
-    return ", ".join(_READERS)
-
-
 def _reader_for(filename: str) -> Callable[[str, str], list[Located]]:
     extension = PurePath(filename).suffix.lower()
     if extension not in _READERS:
         found = f"file type '{extension}'" if extension else "a file without extension"
-        raise TaskImportError(
-            f"Cannot import {found} ({filename}); accepted: {accepted_extensions()}."
-        )
+        raise TaskImportError(f"Cannot import {found}; accepted: {', '.join(_READERS)}.")
     return _READERS[extension]
 
 

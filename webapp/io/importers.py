@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write
+from webapp.hooks import TasksChange, TasksEvent, tasks_changed
 from webapp.io.errors import TaskImportError
 from webapp.io.formats_read import Located, number_records, read_file
 from webapp.io.records import PreparedTask, RecordChecker
-from webapp.labeling import LabelingConfig, parse_config
-from webapp.labels_in_use import update_labels_in_use
+from webapp.labeling import LabelingConfig, labels_used, parse_config
+from webapp.labels_in_use import cache_key
 from webapp.models import Annotation, Prediction, Project, Task, User
 from webapp.models._types import utcnow
 from webapp.queue.overlap import overlap_for_task_id, recompute_overlap
@@ -97,7 +99,7 @@ def _import(
         raise TaskImportError(f"{source} contains no tasks.")
     checker = RecordChecker(config)
     tasks = [checker.check(where, record) for where, record in located]
-    _Writer(project, user).store(session, tasks)
+    _Writer(project, user, config).store(session, tasks)
     return ImportResult(
         task_count=len(tasks),
         annotation_count=sum(len(t.annotations) for t in tasks),
@@ -109,32 +111,29 @@ def _import(
 class _Writer:
     """Bulk inserts for one import, all rows stamped with the same time."""
 
-    def _count_labels_in_use(self, session: Session, tasks: list[PreparedTask]) -> None:
-        """Imported annotations count in the labels-in-use cache like submitted ones (LBL-2)."""
-        project = session.scalar(select(Project).where(Project.id == self.project_id).with_for_update())
-        for task in tasks:
-            for annotation in task.annotations:
-                update_labels_in_use(project, None, annotation["result"])
-
-    def __init__(self, project: Project, user: User) -> None:
+    def __init__(self, project: Project, user: User, config: LabelingConfig) -> None:
         self.project = project
         self.project_id = project.id
         self.user_id = user.id
+        self.config = config
         self.now = utcnow()
 
     def store(self, session: Session, tasks: list[PreparedTask]) -> None:
         """Insert everything in one write transaction and commit; roll back on any error."""
         begin_write(session)
         try:
+            ids: list[int] = []
             for start in range(0, len(tasks), BATCH_SIZE):
-                self._insert_batch(session, tasks[start : start + BATCH_SIZE])
+                ids += self._insert_batch(session, tasks[start : start + BATCH_SIZE])
             self._count_labels_in_use(session, tasks)
+            event = TasksEvent(TasksChange.CREATED, self.project, tuple(ids), self.user_id)
+            tasks_changed(session, event)
             session.commit()
         except BaseException:
             session.rollback()
             raise
 
-    def _insert_batch(self, session: Session, batch: list[PreparedTask]) -> None:
+    def _insert_batch(self, session: Session, batch: list[PreparedTask]) -> list[int]:
         # Core table inserts: the ORM's bulk path adds per-row bookkeeping we do not need.
         ids = session.scalars(
             insert(Task.__table__).returning(Task.id, sort_by_parameter_order=True),
@@ -157,6 +156,26 @@ class _Writer:
             session.execute(insert(Annotation.__table__), annotations)
         if predictions:
             session.execute(insert(Prediction.__table__), predictions)
+        return ids
+
+    def _count_labels_in_use(self, session: Session, tasks: list[PreparedTask]) -> None:
+        """Imported annotations count in the labels-in-use cache like submitted ones (LBL-2).
+
+        One merge for the whole import, as count_labels_in_use does: calling
+        update_labels_in_use per annotation re-parses the config and copies the cache
+        each time (26 s for 100,000 annotations).
+        """
+        used = Counter(
+            cache_key(*key)
+            for task in tasks
+            for annotation in task.annotations
+            for key in labels_used(self.config, annotation["result"])  # once per annotation
+        )
+        if used:
+            project = session.scalar(
+                select(Project).where(Project.id == self.project_id).with_for_update()
+            )
+            project.labels_in_use = dict(Counter(project.labels_in_use or {}) + used)
 
     def _needs_overlap_update(self, ids: list[int], batch: list[PreparedTask]) -> bool:
         """The QA-1 rule lives in recompute_overlap, which rewrites every row of the batch

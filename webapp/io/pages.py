@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, exists, select
+from sqlalchemy import Row, Select, exists, select
 from sqlalchemy.orm import Session
 
 from webapp.labeling import LabelingConfig
@@ -50,7 +50,7 @@ class ExportSource:
             yield self._page(tasks, with_predictions)
             last_id = tasks[-1].id
 
-    def _task_query(self, last_id: int):
+    def _task_query(self, last_id: int) -> Select:
         query = (
             select(Task.id, Task.data, Task.meta, Task.created_at, Task.updated_at)
             .where(Task.project_id == self.project_id, Task.id > last_id)
@@ -63,17 +63,21 @@ class ExportSource:
 
     def _page(self, tasks: list[Row], with_predictions: bool) -> TaskPage:
         ids = [t.id for t in tasks]
-        annotations = self.session.execute(
-            select(Annotation.__table__).where(Annotation.task_id.in_(ids)).order_by(Annotation.id)
-        ).all()
+        annotations = self._rows_of(Annotation, ids)
+        predictions = self._rows_of(Prediction, ids) if with_predictions else []
         user_ids = {a.completed_by_id for a in annotations if a.completed_by_id is not None}
-        emails = dict(
-            self.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).all()
-        ) if user_ids else {}
-        predictions = self.session.execute(
-            select(Prediction.__table__).where(Prediction.task_id.in_(ids)).order_by(Prediction.id)
-        ).all() if with_predictions else []
-        return TaskPage(tasks, _by_task(annotations), _by_task(predictions), emails)
+        return TaskPage(tasks, _by_task(annotations), _by_task(predictions), self._emails(user_ids))
+
+    def _rows_of(self, model: type[Annotation | Prediction], task_ids: list[int]) -> list[Row]:
+        return self.session.execute(
+            select(model.__table__).where(model.task_id.in_(task_ids)).order_by(model.id)
+        ).all()
+
+    def _emails(self, user_ids: set[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        query = select(User.id, User.email).where(User.id.in_(user_ids))
+        return dict(self.session.execute(query).all())
 
 
 def _by_task(rows: list[Row]) -> dict[int, list[Row]]:

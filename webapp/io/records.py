@@ -133,7 +133,9 @@ def _model_version(where: str, value: Any) -> str:
     if not (isinstance(value, str) or _is_number(value)):
         raise TaskImportError(f"{where}: model_version must be a string, not {_kind(value)}.")
     if len(str(value)) > MAX_MODEL_VERSION:
-        raise TaskImportError(f"{where}: model_version is longer than {MAX_MODEL_VERSION} characters.")
+        raise TaskImportError(
+            f"{where}: model_version is longer than {MAX_MODEL_VERSION} characters."
+        )
     return str(value)
 
 
@@ -149,4 +151,5 @@ def _kind(value: Any) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    return {str: "a string", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    names = {str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,56 @@
+"""S3-compatible storage through boto3: any endpoint URL (AWS, MinIO, moto); the secret
+access key is stored encrypted and decrypted only to open a client."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+
+from webapp.io.storage.base import ObjectInfo, StorageError, required_text
+
+def clean_params(params: dict, config: Mapping) -> dict:
+    endpoint = (params.get("endpoint_url") or "").strip()
+    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
+        raise StorageError("endpoint_url", "The endpoint URL must start with http:// or https://.")
+    return {
+        "bucket": required_text(params, "bucket", "The bucket"),
+        "endpoint_url": endpoint,
+        "region": (params.get("region") or "us-east-1").strip(),
+        "access_key_id": (params.get("access_key_id") or "").strip(),
+    }
+
+
+class S3Adapter:
+    def __init__(self, client, bucket: str, prefix: str) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def list(self) -> Iterator[ObjectInfo]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield ObjectInfo(item["Key"], item["ETag"].strip('"'))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
+    def write(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType="application/json")
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=key)
+
+
+def open_adapter(params: dict, secret: str, config: Mapping) -> S3Adapter:
+    client = boto3.client(
+        "s3",
+        endpoint_url=params.get("endpoint_url") or None,
+        region_name=params.get("region") or None,
+        aws_access_key_id=params.get("access_key_id") or None,
+        aws_secret_access_key=secret or None,
+        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
+    )
+    return S3Adapter(client, params["bucket"], params.get("prefix", ""))
