@@ -1,1 +1,29 @@
-"""Reactions of the ml domain to annotation and task changes (see webapp/hooks.py)."""
+"""Reactions of the ml domain to annotation and task changes (see webapp/hooks.py).
+
+Training on submission (ML-2) only queues a debounced job in the writer's transaction;
+the scheduler's job runner trains, never the request thread.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.hooks import AnnotationChange, AnnotationEvent, on_annotation_change
+from webapp.ml import actions  # noqa: F401 - registers the Data Manager bulk actions (ML-6)
+from webapp.models.ml import MLModel, ModelKind
+
+
+@on_annotation_change
+def train_on_submission(session: Session, event: AnnotationEvent) -> None:
+    if event.change not in (AnnotationChange.CREATED, AnnotationChange.UPDATED):
+        return
+    if not event.project.start_training_on_annotation_update or event.annotation.from_model:
+        return
+    from webapp.ml.training import enqueue_training
+
+    models = session.scalars(select(MLModel).where(
+        MLModel.project_id == event.project.id, MLModel.is_active.is_(True), MLModel.kind == ModelKind.BUILTIN
+    )).all()
+    for model in models:
+        enqueue_training(session, model)
+

@@ -1,0 +1,103 @@
+"""Prediction sets (PRED-1): summary, accuracy against ground truth, delete; and turning
+predictions into annotations in bulk."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.hooks import AnnotationChange, AnnotationEvent, annotation_changed
+from webapp.labels_in_use import update_labels_in_use
+from webapp.ml.predict import recount_predictions
+from webapp.ml.scoring import result_agreement
+from webapp.models import Annotation, Prediction, Project, Task
+from webapp.queue.completion import refresh_task_state
+
+
+@dataclass(frozen=True)
+class PredictionSet:
+    model_version: str
+    count: int
+    mean_score: float | None
+    created_at: datetime
+    accuracy: float | None = None  # vs ground truth, None when no task has one
+    evaluated: int = 0
+
+
+def prediction_sets(session: Session, project_id: int) -> list[PredictionSet]:
+    rows = session.execute(
+        select(Prediction.model_version, func.count(), func.avg(Prediction.score), func.max(Prediction.created_at))
+        .where(Prediction.project_id == project_id)
+        .group_by(Prediction.model_version)
+        .order_by(func.max(Prediction.created_at).desc())
+    ).all()
+    accuracy = ground_truth_accuracy(session, project_id)
+    return [PredictionSet(v, n, float(m) if m is not None else None, at, *accuracy.get(v, (None, 0)))
+            for v, n, m, at in rows]
+
+
+def ground_truth_accuracy(session: Session, project_id: int) -> dict[str, tuple[float, int]]:
+    """Mean agreement per version over the tasks with a ground-truth annotation."""
+    rows = session.execute(
+        select(Prediction.model_version, Prediction.result, Annotation.result)
+        .join(Annotation, Annotation.task_id == Prediction.task_id)
+        .where(Prediction.project_id == project_id, Annotation.ground_truth.is_(True),
+               Annotation.was_cancelled.is_(False))
+    ).all()
+    totals: dict[str, list[float]] = {}
+    for version, predicted, reference in rows:
+        totals.setdefault(version, []).append(result_agreement(predicted, reference))
+    return {v: (sum(s) / len(s), len(s)) for v, s in totals.items()}
+
+
+def delete_prediction_set(session: Session, project_id: int, model_version: str) -> int:
+    """Bulk delete one set and recount the affected tasks; returns how many went."""
+    task_ids = session.scalars(
+        select(Prediction.task_id).where(Prediction.project_id == project_id,
+                                         Prediction.model_version == model_version).distinct()
+    ).all()
+    gone = session.execute(
+        delete(Prediction).where(Prediction.project_id == project_id, Prediction.model_version == model_version)
+    ).rowcount
+    for start in range(0, len(task_ids), 1000):
+        recount_predictions(session, task_ids[start:start + 1000])
+    return gone
+
+
+def latest_prediction(session: Session, task_id: int, model_version: str) -> Prediction | None:
+    return session.scalar(
+        select(Prediction).where(Prediction.task_id == task_id, Prediction.model_version == model_version)
+        .order_by(Prediction.id.desc()).limit(1)
+    )
+
+
+def annotate_from_prediction(session: Session, project: Project, task: Task, prediction: Prediction,
+                             user_id: int | None, from_model: bool = False) -> Annotation:
+    """One annotation holding the prediction's result; counters and events as on submit."""
+    result = [{k: v for k, v in item.items() if k != "hidden"} for item in prediction.result]
+    annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user_id, result=result,
+                            parent_prediction_id=prediction.id, from_model=from_model)
+    session.add(annotation)
+    update_labels_in_use(project, None, result)
+    session.flush()
+    refresh_task_state(session, project, task)
+    annotation_changed(session, AnnotationEvent(AnnotationChange.CREATED, project, task, annotation, user_id))
+    return annotation
+
+
+def create_annotations_from_predictions(session: Session, project: Project, task_ids: list[int],
+                                        model_version: str, user_id: int) -> int:
+    """The Data Manager bulk action: the user's annotation from the set's prediction, for
+    each task the user has not annotated yet. Flushed; the caller commits."""
+    already = set(session.scalars(
+        select(Annotation.task_id).where(Annotation.task_id.in_(task_ids), Annotation.completed_by_id == user_id)
+    ))
+    made = 0
+    for task in session.scalars(select(Task).where(Task.id.in_(task_ids), Task.project_id == project.id)):
+        prediction = latest_prediction(session, task.id, model_version)
+        if prediction is not None and task.id not in already:
+            annotate_from_prediction(session, project, task, prediction, user_id)
+            made += 1
+    return made

@@ -1,0 +1,53 @@
+"""Which prediction set a project's live predictions source names (LIVE-1, SAMP-3).
+
+"version:<v>" is one prediction set; "model:<id>" follows that model as it retrains: its
+newest version that has predictions in the project.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.ml.autolabel import is_audit_task
+from webapp.models import Prediction, Project, Task
+from webapp.models.ml import ModelVersion
+
+VERSION_PREFIX = "version:"
+MODEL_PREFIX = "model:"
+
+
+def source_version(session: Session, project: Project) -> str | None:
+    source = project.live_predictions_source or ""
+    if source.startswith(VERSION_PREFIX):
+        return source.removeprefix(VERSION_PREFIX)
+    if source.startswith(MODEL_PREFIX) and source.removeprefix(MODEL_PREFIX).isdigit():
+        has_predictions = select(Prediction.id).where(
+            Prediction.project_id == project.id, Prediction.model_version == ModelVersion.version
+        ).exists()
+        return session.scalar(
+            select(ModelVersion.version)
+            .where(ModelVersion.model_id == int(source.removeprefix(MODEL_PREFIX)), has_predictions)
+            .order_by(ModelVersion.id.desc()).limit(1)
+        )
+    return None
+
+
+def chosen_version(session: Session, project: Project) -> str | None:
+    """The source's set when a source is chosen, else the project's newest prediction set."""
+    if project.live_predictions_source:
+        return source_version(session, project)
+    return session.scalar(
+        select(Prediction.model_version).where(Prediction.project_id == project.id)
+        .order_by(Prediction.id.desc()).limit(1)
+    )
+
+
+def live_prediction(session: Session, project: Project, task: Task) -> Prediction | None:
+    version = source_version(session, project)
+    # An AL-1 audit task is labeled blind: a pre-fill would bias the measured accuracy.
+    if version is None or is_audit_task(task):
+        return None
+    return session.scalar(
+        select(Prediction).where(Prediction.task_id == task.id, Prediction.model_version == version)
+        .order_by(Prediction.id.desc()).limit(1)
+    )

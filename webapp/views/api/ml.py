@@ -1,0 +1,113 @@
+"""ML API (Label Studio's /api/ml paths): model connections, training, batch predictions,
+and background job progress."""
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest, NotFound
+
+from webapp.access import Action, authorize_project
+from webapp.extensions import db
+from webapp.ml.predict import predict_tasks
+from webapp.ml.training import TrainingError, enqueue_training
+from webapp.models.ml import BackgroundJob, MLModel, ModelKind
+from webapp.views.api import route
+
+
+def model_json(model: MLModel) -> dict:
+    return {"id": model.id, "project": model.project_id, "kind": model.kind.value, "title": model.title,
+            "url": model.url, "auth_method": model.auth_method, "extra_params": model.extra_params,
+            "interactive_preannotations": model.interactive_preannotations, "is_active": model.is_active,
+            "created_at": model.created_at.isoformat()}
+
+
+def job_json(job: BackgroundJob) -> dict:
+    return {"id": job.id, "project": job.project_id, "kind": job.kind, "status": job.status.value,
+            "progress": job.progress, "total": job.total, "message": job.message,
+            "created_at": job.created_at.isoformat(),
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def _model(model_id: int) -> MLModel:
+    model = db.session.get(MLModel, model_id)
+    if model is None:
+        raise NotFound(f"Model {model_id} not found.")
+    authorize_project(db.session, current_user, model.project_id, Action.MANAGE)
+    return model
+
+
+@route("/ml", methods=["GET"])
+def list_models():
+    project_id = request.args.get("project", type=int)
+    if project_id is None:
+        raise BadRequest("Give the project: /api/ml?project=<id>.")
+    authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    models = db.session.scalars(select(MLModel).where(MLModel.project_id == project_id).order_by(MLModel.id))
+    return [model_json(m) for m in models]
+
+
+@route("/ml", methods=["POST"])
+def create_model():
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body.get("project"), int):
+        raise BadRequest("'project' (the project id) is required.")
+    authorize_project(db.session, current_user, body["project"], Action.MANAGE)
+    if body.get("kind", ModelKind.BUILTIN.value) != ModelKind.BUILTIN.value:
+        raise BadRequest("Only the built-in model can be added here for now (kind 'builtin').")
+    if not isinstance(body.get("extra_params", {}), dict):
+        raise BadRequest("'extra_params' must be a JSON object.")
+    model = MLModel(project_id=body["project"], kind=ModelKind.BUILTIN,
+                    title=str(body.get("title") or "Built-in model")[:200],
+                    extra_params=body.get("extra_params", {}),
+                    interactive_preannotations=bool(body.get("interactive_preannotations", False)))
+    db.session.add(model)
+    db.session.commit()
+    return model_json(model), 201
+
+
+@route("/ml/<int:model_id>", methods=["GET"])
+def get_model(model_id: int):
+    return model_json(_model(model_id))
+
+
+@route("/ml/<int:model_id>", methods=["DELETE"])
+def delete_model(model_id: int):
+    db.session.delete(_model(model_id))
+    db.session.commit()
+    return "", 204
+
+
+@route("/ml/<int:model_id>/train", methods=["POST"])
+def train_model(model_id: int):
+    job = enqueue_training(db.session, _model(model_id))
+    db.session.commit()
+    return job_json(job), 202
+
+
+@route("/projects/<int:project_id>/predict", methods=["POST"])
+def batch_predict(project_id: int):
+    """Body: {"task_ids": [...]} (omit for every task), optional "model" id (ML-6)."""
+    project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    body = request.get_json(silent=True) or {}
+    task_ids = body.get("task_ids")
+    if task_ids is not None and not (isinstance(task_ids, list) and all(isinstance(i, int) for i in task_ids)):
+        raise BadRequest("'task_ids' must be a list of task ids.")
+    model = _model(body["model"]) if body.get("model") is not None else None
+    if model is not None and model.project_id != project.id:
+        raise BadRequest("The model belongs to another project.")
+    try:
+        job = predict_tasks(db.session, project, task_ids, model)
+    except TrainingError as exc:
+        raise BadRequest(str(exc)) from None
+    db.session.commit()
+    return job_json(job), 202
+
+
+@route("/jobs/<int:job_id>", methods=["GET"])
+def get_job(job_id: int):
+    job = db.session.get(BackgroundJob, job_id)
+    if job is None:
+        raise NotFound(f"Job {job_id} not found.")
+    authorize_project(db.session, current_user, job.project_id, Action.MANAGE)
+    return job_json(job)

@@ -1,0 +1,150 @@
+"""Settings section: Model (ML-1..4, AL-1). Connections, training with progress, autolabeling."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+
+from webapp.extensions import db
+from webapp.forms.settings_model import AutolabelForm, ModelConnectionForm, TrainOnSubmitForm
+from webapp.ml.autolabel import audit_figures, enqueue_autolabel, settings_of
+from webapp.ml.jobs import latest_job
+from webapp.ml.predict import latest_version
+from webapp.ml.sources import source_version
+from webapp.ml.training import TRAIN_JOB, enqueue_training
+from webapp.models.ml import MLModel, ModelVersion
+from webapp.views.settings import Section, register_section, render_section, settings_project
+
+bp = Blueprint("settings_model", __name__, url_prefix="/projects/<int:project_id>/settings")
+register_section(Section("model", "Model", "settings_model.page"))
+
+
+def _model_of(project, model_id: int) -> MLModel:
+    model = db.session.get(MLModel, model_id)
+    if model is None or model.project_id != project.id:
+        abort(404, f"Model {model_id} not found in this project.")
+    return model
+
+
+def _render(project, status: int = 200, **context):
+    models = db.session.scalars(select(MLModel).where(MLModel.project_id == project.id).order_by(MLModel.id)).all()
+    settings = settings_of(db.session, project.id)
+    context.setdefault("connect_form", ModelConnectionForm(formdata=None, title="Built-in model"))
+    context.setdefault("train_form", TrainOnSubmitForm(formdata=None, obj=project))
+    context.setdefault("autolabel_form", AutolabelForm(formdata=None, obj=settings))
+    return render_section(
+        "model", "model.html", project, status, models=models,
+        jobs={m.id: latest_job(db.session, project.id, TRAIN_JOB, model_id=m.id) for m in models},
+        versions={m.id: latest_version(db.session, m.id) for m in models},
+        figures=audit_figures(db.session, project.id), **context,
+    )
+
+
+@bp.route("/model", methods=["GET", "POST"])
+@login_required
+def page(project_id: int):
+    """GET shows the tab; POST saves "Start model training on annotation submission" (ML-2)."""
+    project = settings_project(project_id)
+    form = TrainOnSubmitForm(obj=project)
+    saved = request.method == "POST" and form.validate_on_submit()
+    if saved:
+        project.start_training_on_annotation_update = form.start_training_on_annotation_update.data
+        db.session.commit()
+    return _render(project, train_form=form, saved=saved)
+
+
+@bp.post("/model/connections")
+@login_required
+def connect(project_id: int):
+    project = settings_project(project_id)
+    form = ModelConnectionForm()
+    if not form.validate_on_submit():
+        return _render(project, 400, connect_form=form, connect_open=True)
+    model = MLModel(project_id=project.id)
+    _apply(form, model)
+    db.session.add(model)
+    db.session.commit()
+    return _render(project, message=f"Model “{model.title}” added.")
+
+
+def _apply(form: ModelConnectionForm, model: MLModel) -> None:
+    form.populate_obj(model)  # kind, title, flags
+    model.extra_params = form.extra_params_dict
+
+
+@bp.route("/model/connections/<int:model_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(project_id: int, model_id: int):
+    project = settings_project(project_id)
+    model = _model_of(project, model_id)
+    form = ModelConnectionForm(obj=model) if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
+    if request.method == "GET":
+        form.extra_params.data = "" if not model.extra_params else json.dumps(model.extra_params)
+    elif form.validate_on_submit():
+        _apply(form, model)
+        db.session.commit()
+        return _render(project, message=f"Model “{model.title}” saved.")
+    return _render(project, 200 if request.method == "GET" else 400, edit_form=form, editing=model)
+
+
+@bp.post("/model/connections/<int:model_id>/delete")
+@login_required
+def delete(project_id: int, model_id: int):
+    project = settings_project(project_id)
+    model = _model_of(project, model_id)
+    db.session.delete(model)
+    if project.live_predictions_source == f"model:{model.id}":
+        project.live_predictions_source = ""  # a deleted model can no longer pre-fill
+    db.session.commit()
+    return _render(project, message=f"Model “{model.title}” deleted.")
+
+
+@bp.post("/model/connections/<int:model_id>/train")
+@login_required
+def train(project_id: int, model_id: int):
+    project = settings_project(project_id)
+    model = _model_of(project, model_id)
+    enqueue_training(db.session, model)
+    db.session.commit()
+    return _render(project, message="Training queued: it runs in the background.")
+
+
+@bp.get("/model/connections/<int:model_id>/status")
+@login_required
+def status(project_id: int, model_id: int):
+    """The htmx progress partial; it polls itself while the job runs."""
+    project = settings_project(project_id)
+    model = _model_of(project, model_id)
+    return render_template("settings/_job_status.html", project=project, model=model,
+                           job=latest_job(db.session, project.id, TRAIN_JOB, model_id=model.id),
+                           version=latest_version(db.session, model.id),
+                           poll_url=url_for(".status", project_id=project.id, model_id=model.id))
+
+
+@bp.post("/model/autolabel")
+@login_required
+def autolabel(project_id: int):
+    project = settings_project(project_id)
+    settings = settings_of(db.session, project.id)
+    form = AutolabelForm()
+    if not form.validate_on_submit():
+        return _render(project, 400, autolabel_form=form)
+    form.populate_obj(settings)
+    for name in ("threshold", "audit_fraction", "accuracy_floor"):
+        setattr(settings, name, float(getattr(form, name).data))
+    message = "Autolabeling settings saved."
+    version = source_version(db.session, project) or _newest_version(project.id)
+    if settings.enabled and version:
+        enqueue_autolabel(db.session, project.id, version)
+        message += f" Autolabeling queued with {version}."
+    db.session.commit()
+    return _render(project, message=message)
+
+
+def _newest_version(project_id: int) -> str | None:
+    return db.session.scalar(
+        select(ModelVersion.version).join(MLModel, MLModel.id == ModelVersion.model_id)
+        .where(MLModel.project_id == project_id).order_by(ModelVersion.id.desc()).limit(1)
+    )
