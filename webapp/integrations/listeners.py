@@ -1,1 +1,62 @@
-"""Reactions of the integrations domain to annotation and task changes (see webapp/hooks.py)."""
+"""Reactions of the integrations domain to annotation and task changes (see webapp/hooks.py):
+webhook outbox rows, and target storages that write on every submit asking for a sync."""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from webapp.hooks import (
+    AnnotationChange, AnnotationEvent, TasksEvent, on_annotation_change, on_tasks_change,
+)
+from webapp.integrations.payloads import annotation_payload, project_payload, task_payload
+from webapp.integrations.webhooks import enqueue
+from webapp.models import Storage
+
+# A skip is an annotation with was_cancelled, as in Label Studio.
+_ANNOTATION_ACTIONS = {
+    AnnotationChange.CREATED: "ANNOTATION_CREATED",
+    AnnotationChange.SKIPPED: "ANNOTATION_CREATED",
+    AnnotationChange.UPDATED: "ANNOTATION_UPDATED",
+    AnnotationChange.DELETED: "ANNOTATIONS_DELETED",
+}
+
+
+@on_annotation_change
+def annotation_webhooks(session: Session, event: AnnotationEvent) -> None:
+    action = _ANNOTATION_ACTIONS[event.change]
+    if event.change is AnnotationChange.DELETED:
+        def payload() -> dict:
+            return {"annotations": [{"id": event.annotation.id}], "project": project_payload(event.project)}
+    else:
+        def payload() -> dict:
+            return {
+                "task": task_payload(event.task),
+                "annotation": annotation_payload(event.annotation),
+                "project": project_payload(event.project),
+            }
+    enqueue(session, event.project.id, action, payload)
+    _request_target_sync(session, event.project.id)
+
+
+@on_tasks_change
+def tasks_webhooks(session: Session, event: TasksEvent) -> None:
+    # Ids only: an import of 100,000 tasks must not build a 100,000-task payload.
+    enqueue(session, event.project.id, event.change.value, lambda: {
+        "tasks": [{"id": task_id} for task_id in event.task_ids],
+        "project": project_payload(event.project),
+    })
+
+
+def project_updated_webhooks(session: Session, project, fields: list[str]) -> None:
+    """Called by record_project_updated, inside the settings save's transaction."""
+    enqueue(session, project.id, "PROJECT_UPDATED", lambda: {
+        "project": project_payload(project), "fields": sorted(set(fields)),
+    })
+
+
+def _request_target_sync(session: Session, project_id: int) -> None:
+    session.execute(
+        update(Storage)
+        .where(Storage.project_id == project_id, Storage.role == "target", Storage.write_on_submit.is_(True))
+        .values(sync_requested=True)
+    )

@@ -1,0 +1,86 @@
+"""Outbound request safety for webhooks, ML backends and proxy-credential fetches.
+
+Default: private, loopback, link-local and other non-public addresses are refused, so a
+project manager cannot make the server probe its own network (SSRF). Config:
+QUORUM_ALLOW_PRIVATE_NETWORKS=true allows them all; QUORUM_OUTBOUND_ALLOWLIST (comma
+separated hostnames, IPs or CIDRs) allows chosen ones. Redirects are followed by hand,
+each hop checked again. Known limit: the address is resolved once for the check and again
+by the HTTP client (a DNS rebinding window).
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+MAX_REDIRECTS = 3
+
+
+class ForbiddenDestination(ValueError):
+    """The URL's scheme or host is not allowed by the outbound policy."""
+
+
+@dataclass(frozen=True)
+class OutboundPolicy:
+    allow_private: bool = False
+    allowlist: tuple[str, ...] = ()
+    timeout: float = 10.0  # seconds, connect and read each
+
+    def _allowlisted(self, host: str, address: ipaddress._BaseAddress) -> bool:
+        for entry in self.allowlist:
+            if entry.lower() == host.lower():
+                return True
+            try:
+                if address in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                continue
+        return False
+
+    def check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ForbiddenDestination("Only http:// and https:// URLs with a host are allowed.")
+        host = parts.hostname
+        try:
+            infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
+        except socket.gaierror as exc:
+            raise ForbiddenDestination(f"Cannot resolve host {host!r}.") from exc
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0].split("%")[0])
+            if address.is_global or self.allow_private or self._allowlisted(host, address):
+                continue
+            raise ForbiddenDestination(
+                f"{host} resolves to the non-public address {address}; "
+                "allow it with QUORUM_OUTBOUND_ALLOWLIST or QUORUM_ALLOW_PRIVATE_NETWORKS."
+            )
+
+
+def policy_from_config(config: Mapping) -> OutboundPolicy:
+    raw = config.get("QUORUM_OUTBOUND_ALLOWLIST", "")
+    entries = raw if isinstance(raw, (list, tuple)) else raw.split(",")
+    allow = config.get("QUORUM_ALLOW_PRIVATE_NETWORKS", False)
+    return OutboundPolicy(
+        allow_private=str(allow).lower() in ("1", "true", "yes"),
+        allowlist=tuple(e.strip() for e in entries if e.strip()),
+        timeout=float(config.get("QUORUM_OUTBOUND_TIMEOUT", 10.0)),
+    )
+
+
+def safe_request(policy: OutboundPolicy, method: str, url: str, **kwargs) -> requests.Response:
+    """One request under the policy; redirects followed only to allowed hosts."""
+    for _ in range(MAX_REDIRECTS + 1):
+        policy.check_url(url)
+        response = requests.request(
+            method, url, timeout=policy.timeout, allow_redirects=False, **kwargs
+        )
+        if not response.is_redirect:
+            return response
+        url = urljoin(url, response.headers["Location"])
+        if response.status_code in (301, 302, 303) and method != "HEAD":
+            method, kwargs = "GET", {k: v for k, v in kwargs.items() if k not in ("data", "json")}
+    raise ForbiddenDestination(f"More than {MAX_REDIRECTS} redirects.")

@@ -1,0 +1,158 @@
+"""Webhook configuration and the outbox (WH-1).
+
+An event becomes one WebhookDelivery row per interested webhook, written in the same
+transaction as the change that caused it: a rollback leaves no event behind, a commit
+never loses one. delivery.py sends the rows in the background.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, object_session
+
+from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy
+from webapp.models import Project, Webhook, WebhookDelivery
+from webapp.models._types import utcnow
+from webapp.secrets import decrypt_secret, encrypt_secret
+
+ACTIONS = (
+    "TASKS_CREATED", "TASKS_DELETED", "ANNOTATION_CREATED", "ANNOTATION_UPDATED",
+    "ANNOTATIONS_DELETED", "PROJECT_UPDATED", "REVIEW_CREATED", "REVIEW_UPDATED",
+    "START_TRAINING",
+)
+TEST_ACTION = "WEBHOOK_TEST"  # the "send test" button's event, sent whatever the choice
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
+_RESERVED_HEADERS = {"content-type", "content-length", "host", "x-quorum-signature", "x-quorum-delivery"}
+MAX_HEADERS = 20
+
+
+class WebhookError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass
+class WebhookSettings:
+    url: str
+    headers: dict = field(default_factory=dict)
+    send_payload: bool = True
+    send_for_all_actions: bool = True
+    actions: list = field(default_factory=list)
+    is_active: bool = True
+    secret: str = ""  # empty: keep the current one (or generate one for a new webhook)
+
+
+def validate_headers(headers: object) -> dict[str, str]:
+    if not isinstance(headers, dict):
+        raise WebhookError("headers", "Headers must be an object of header names to values.")
+    if len(headers) > MAX_HEADERS:
+        raise WebhookError("headers", f"At most {MAX_HEADERS} headers.")
+    clean = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise WebhookError("headers", f"{name!r} is not a valid header name.")
+        if name.lower() in _RESERVED_HEADERS:
+            raise WebhookError("headers", f"The {name} header is set by Quorum itself.")
+        if not isinstance(value, str) or "\r" in value or "\n" in value or len(value) > 2000:
+            raise WebhookError("headers", f"The value of {name} must be one line of text.")
+        clean[name] = value
+    return clean
+
+
+def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_key: str) -> None:
+    try:
+        policy.check_url(s.url.strip())
+    except ForbiddenDestination as exc:
+        raise WebhookError("url", str(exc)) from exc
+    unknown = [a for a in s.actions if a not in ACTIONS]
+    if unknown:
+        raise WebhookError("actions", f"Unknown actions: {', '.join(map(str, unknown))}.")
+    if not s.send_for_all_actions and not s.actions:
+        raise WebhookError("actions", "Choose at least one event, or send all events.")
+    webhook.url = s.url.strip()
+    webhook.headers = validate_headers(s.headers)
+    webhook.send_payload = s.send_payload
+    webhook.send_for_all_actions = s.send_for_all_actions
+    webhook.actions = [a for a in ACTIONS if a in s.actions]
+    if s.is_active and not webhook.is_active:
+        webhook.consecutive_failures, webhook.disabled_reason = 0, ""  # re-enabled by hand
+    webhook.is_active = s.is_active
+    if s.secret or not webhook.secret_encrypted:
+        webhook.secret_encrypted = encrypt_secret(secret_key, s.secret or secrets.token_hex(32))
+
+
+def create_webhook(
+    session: Session, project: Project, s: WebhookSettings, policy: OutboundPolicy, secret_key: str
+) -> Webhook:
+    webhook = Webhook(project_id=project.id, is_active=False, secret_encrypted="")
+    _apply(webhook, s, policy, secret_key)
+    session.add(webhook)
+    session.flush()
+    return webhook
+
+
+def update_webhook(
+    webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_key: str
+) -> Webhook:
+    resumed = s.is_active and not webhook.is_active
+    _apply(webhook, s, policy, secret_key)
+    session = object_session(webhook)
+    if resumed and session is not None:  # the fixed receiver gets the backlog now, not after backoff
+        session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == "pending")
+            .values(next_attempt_at=utcnow())
+        )
+    return webhook
+
+
+def webhook_secret(webhook: Webhook, secret_key: str) -> str:
+    return decrypt_secret(secret_key, webhook.secret_encrypted)
+
+
+def project_webhooks(session: Session, project_id: int) -> list[Webhook]:
+    return list(session.scalars(
+        select(Webhook).where(Webhook.project_id == project_id).order_by(Webhook.id)
+    ))
+
+
+def enqueue(session: Session, project_id: int, action: str, payload: Callable[[], dict]) -> int:
+    """Add one outbox row per active webhook that wants `action`; `payload` builds the
+    body only when some webhook does. Paused (disabled) webhooks still queue, so that
+    re-enabling one delivers what happened meanwhile."""
+    hooks = [
+        w for w in project_webhooks(session, project_id)
+        if (w.is_active or w.disabled_reason) and (w.send_for_all_actions or action in w.actions)
+    ]
+    if not hooks:
+        return 0
+    body = {"action": action, **payload()}
+    for webhook in hooks:
+        session.add(WebhookDelivery(
+            webhook_id=webhook.id, uid=str(uuid.uuid4()), action=action,
+            payload=body if webhook.send_payload else {"action": action},
+        ))
+    return len(hooks)
+
+
+def enqueue_test(session: Session, webhook: Webhook, project_payload: dict) -> WebhookDelivery:
+    row = WebhookDelivery(
+        webhook_id=webhook.id, uid=str(uuid.uuid4()), action=TEST_ACTION,
+        payload={"action": TEST_ACTION, "project": project_payload},
+    )
+    session.add(row)
+    return row
+
+
+def recent_deliveries(session: Session, webhook_id: int, limit: int = 20) -> list[WebhookDelivery]:
+    return list(session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id)
+        .order_by(WebhookDelivery.id.desc()).limit(limit)
+    ))

@@ -1,0 +1,146 @@
+"""Webhooks and storages in Label Studio's API paths and shapes (WH-1, STO-1, STO-2)."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, NotFound
+
+from webapp.access import Action, authorize_project
+from webapp.extensions import db
+from webapp.integrations.http_policy import policy_from_config
+from webapp.integrations.webhooks import (
+    WebhookError, WebhookSettings, create_webhook, project_webhooks, update_webhook,
+)
+from webapp.io.storage.base import StorageError
+from webapp.io.storage.sync import StorageSettings, create_storage, request_sync
+from webapp.models import Storage, Webhook
+from webapp.views.api import route
+from webapp.views.api.serializers import iso
+
+_WEBHOOK_FIELDS = ("url", "headers", "send_payload", "send_for_all_actions", "actions", "is_active")
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
+def _field_error(field: str, message: str):
+    db.session.rollback()
+    return {"detail": message, "validation_errors": {field: [message]}, "status_code": 400}, 400
+
+
+def _project_id(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest("'project' must be a project id.")
+    return value
+
+
+def webhook_json(w: Webhook) -> dict:
+    return {
+        "id": w.id, "project": w.project_id, "url": w.url, "headers": w.headers,
+        "send_payload": w.send_payload, "send_for_all_actions": w.send_for_all_actions,
+        "actions": w.actions, "is_active": w.is_active, "disabled_reason": w.disabled_reason,
+        "created_at": iso(w.created_at), "updated_at": iso(w.updated_at),
+    }
+
+
+def _managed_webhook(webhook_id: int) -> Webhook:
+    webhook = db.session.get(Webhook, webhook_id)
+    if webhook is None:
+        raise NotFound(f"Webhook {webhook_id} not found.")
+    authorize_project(db.session, current_user, webhook.project_id, Action.MANAGE)
+    return webhook
+
+
+@route("/webhooks", methods=["GET"])
+def list_webhooks():
+    project_id = request.args.get("project", type=int)
+    if project_id is None:
+        raise BadRequest("Pass ?project=<id>.")
+    authorize_project(db.session, current_user, project_id, Action.MANAGE)
+    return [webhook_json(w) for w in project_webhooks(db.session, project_id)]
+
+
+@route("/webhooks", methods=["POST"])
+def create():
+    body = _body()
+    project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
+    settings = WebhookSettings(**{k: body[k] for k in _WEBHOOK_FIELDS if k in body}, secret=body.get("secret", ""))
+    try:
+        webhook = create_webhook(db.session, project, settings, policy_from_config(current_app.config),
+                                 current_app.config["SECRET_KEY"])
+    except WebhookError as exc:
+        return _field_error(exc.field, exc.message)
+    db.session.commit()
+    return webhook_json(webhook), 201
+
+
+@route("/webhooks/<int:webhook_id>", methods=["GET"])
+def read(webhook_id: int):
+    return webhook_json(_managed_webhook(webhook_id))
+
+
+@route("/webhooks/<int:webhook_id>", methods=["PATCH"])
+def patch(webhook_id: int):
+    webhook = _managed_webhook(webhook_id)
+    body = _body()
+    current = {k: getattr(webhook, k) for k in _WEBHOOK_FIELDS}
+    settings = WebhookSettings(**{**current, **{k: body[k] for k in _WEBHOOK_FIELDS if k in body}},
+                               secret=body.get("secret", ""))
+    try:
+        update_webhook(webhook, settings, policy_from_config(current_app.config), current_app.config["SECRET_KEY"])
+    except WebhookError as exc:
+        return _field_error(exc.field, exc.message)
+    db.session.commit()
+    return webhook_json(webhook)
+
+
+@route("/webhooks/<int:webhook_id>", methods=["DELETE"])
+def delete(webhook_id: int):
+    db.session.delete(_managed_webhook(webhook_id))
+    db.session.commit()
+    return "", 204
+
+
+def storage_json(s: Storage) -> dict:
+    return {
+        "id": s.id, "project": s.project_id, "type": s.kind, "role": s.role, "title": s.title,
+        **{k: v for k, v in s.params.items()},
+        "sync_interval_minutes": s.sync_interval_minutes, "write_on_submit": s.write_on_submit,
+        "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at),
+    }
+
+
+@route("/storages/<kind>", methods=["POST"])
+def create_storage_view(kind: str):
+    """`kind` is local, s3 or redis; `role` is source (default) or target."""
+    body = _body()
+    project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
+    reserved = ("project", "role", "title", "secret", "sync_interval_minutes", "write_on_submit")
+    settings = StorageSettings(
+        kind=kind, role=body.get("role", "source"), title=str(body.get("title", "")),
+        params={k: v for k, v in body.items() if k not in reserved}, secret=str(body.get("secret", "")),
+        sync_interval_minutes=body.get("sync_interval_minutes", 0),
+        write_on_submit=bool(body.get("write_on_submit", False)),
+    )
+    try:
+        storage = create_storage(db.session, project, settings, current_app.config)
+    except StorageError as exc:
+        return _field_error(exc.field, exc.message)
+    db.session.commit()
+    return storage_json(storage), 201
+
+
+@route("/storages/<kind>/<int:storage_id>/sync", methods=["POST"])
+def sync(kind: str, storage_id: int):
+    """Queues the sync for the background job, as the settings tab's button does."""
+    storage = db.session.get(Storage, storage_id)
+    if storage is None or storage.kind != kind:
+        raise NotFound(f"Storage {storage_id} not found.")
+    authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
+    request_sync(storage)
+    db.session.commit()
+    return storage_json(storage), 202
