@@ -22,6 +22,13 @@ class Config:
     IMPORT_BATCH_SIZE = 5000
     TASKS_PAGE_SIZE = 100
     JSON_SORT_KEYS = False
+    # Outbound requests (webhooks, ML backends): private and loopback addresses are refused
+    # unless allowed here (see webapp/integrations/http_policy.py).
+    QUORUM_ALLOW_PRIVATE_NETWORKS = os.environ.get("QUORUM_ALLOW_PRIVATE_NETWORKS", "0")
+    QUORUM_OUTBOUND_ALLOWLIST = os.environ.get("QUORUM_OUTBOUND_ALLOWLIST", "")
+    QUORUM_OUTBOUND_TIMEOUT = float(os.environ.get("QUORUM_OUTBOUND_TIMEOUT", "10"))
+    # Local-directory storage reads only below this folder; unset turns it off.
+    QUORUM_LOCAL_FILES_ROOT = os.environ.get("QUORUM_LOCAL_FILES_ROOT", "")
 
 
 class TestConfig(Config):

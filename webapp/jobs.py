@@ -1,16 +1,48 @@
 """APScheduler jobs: each is a one-line wrapper around a domain function."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 
 from webapp.extensions import db, scheduler
+from webapp.integrations.delivery import deliver_pending
+from webapp.integrations.http_policy import policy_from_config
+from webapp.io.storage.sync import sync_due_storages
+from webapp.ml.jobs import run_pending_jobs
 from webapp.models._types import utcnow
+from webapp.quality.reevaluate import reevaluate_changed_projects, reevaluate_flagged
 from webapp.queue import sweep_expired_reservations
+
+QUALITY_INTERVAL_MINUTES = 5
+# Look back three intervals: a missed or slow run is covered, a repeat is harmless.
+QUALITY_LOOKBACK = timedelta(minutes=3 * QUALITY_INTERVAL_MINUTES)
 
 
 def sweep_reservations_job(app: Flask) -> None:
     with app.app_context():
         sweep_expired_reservations(db.session, utcnow())
+
+
+def deliver_webhooks_job(app: Flask) -> None:
+    with app.app_context():
+        deliver_pending(db.session, policy_from_config(app.config), app.config["SECRET_KEY"])
+
+
+def sync_storages_job(app: Flask) -> None:
+    with app.app_context():
+        sync_due_storages(db.session, app.config)
+
+
+def reevaluate_quality_job(app: Flask) -> None:
+    with app.app_context():
+        reevaluate_changed_projects(db.session, utcnow() - QUALITY_LOOKBACK)
+        reevaluate_flagged(db.session)
+
+
+def background_jobs_job(app: Flask) -> None:
+    with app.app_context():
+        run_pending_jobs(db.session, limit=5)  # train / predict / autolabel (webapp/ml)
 
 
 def start_scheduler(app: Flask) -> None:
@@ -20,5 +52,21 @@ def start_scheduler(app: Flask) -> None:
     scheduler.add_job(
         sweep_reservations_job, "interval", minutes=5, args=[app],
         id="sweep_reservations", replace_existing=True, coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        deliver_webhooks_job, "interval", seconds=5, args=[app],
+        id="deliver_webhooks", replace_existing=True, coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        sync_storages_job, "interval", seconds=30, args=[app],
+        id="sync_storages", replace_existing=True, coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        reevaluate_quality_job, "interval", minutes=QUALITY_INTERVAL_MINUTES, args=[app],
+        id="reevaluate_quality", replace_existing=True, coalesce=True, max_instances=1,
+    )
+    scheduler.add_job(
+        background_jobs_job, "interval", seconds=2, args=[app],
+        id="background_jobs", replace_existing=True, coalesce=True, max_instances=1,
     )
     scheduler.start()

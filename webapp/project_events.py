@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from webapp.integrations.listeners import project_updated_webhooks
 from webapp.models import Project, ProjectEvent, User
 from webapp.models.event import PROJECT_UPDATED
 
@@ -24,6 +25,7 @@ def record_project_updated(
         fields=sorted(set(fields)),
     )
     session.add(event)
+    project_updated_webhooks(session, project, fields)  # outbox row in the same transaction
     return event
 
 

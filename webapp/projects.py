@@ -8,6 +8,7 @@ from sqlalchemy import Integer, delete, func, select
 from sqlalchemy.orm import Session
 
 from webapp.accounts import sandbox_of
+from webapp.hooks import TasksChange, TasksEvent, tasks_changed
 from webapp.labeling import ConfigError, parse_config
 from webapp.labeling.templates import NLP_TEMPLATES
 from webapp.models import Annotation, Project, ProjectMember, Task, User, Workspace
@@ -92,8 +93,10 @@ def create_project(session: Session, user: User, new: NewProject) -> Project:
     return project
 
 
-def delete_project(session: Session, project: Project) -> None:
+def delete_project(session: Session, project: Project, actor_id: int | None = None) -> None:
     """Remove the project with all its tasks, annotations and data (DZ-3)."""
+    task_ids = tuple(session.scalars(select(Task.id).where(Task.project_id == project.id)))
+    tasks_changed(session, TasksEvent(TasksChange.DELETED, project, task_ids, actor_id))
     session.execute(delete(Task).where(Task.project_id == project.id))
     session.delete(project)
 

@@ -114,6 +114,8 @@
       this.activeLabel = null;
       const state = JSON.parse(root.querySelector(".ed-state").textContent);
       this.leadTime = Number(state.lead_time) || 0;
+      this.revealHidden = state.reveal_hidden === true; // OPT-4
+      this.hidden = []; // pre-annotated regions not revealed yet (never submitted)
       this.load(Array.isArray(state.result) ? state.result : []);
       this.listen();
       this.renderRegions();
@@ -197,12 +199,28 @@
       for (const o of this.root.querySelectorAll(".ed-label")) o.setAttribute("aria-pressed", String(o === option));
     }
 
-    /* A mouse selection with a label picked becomes a region at once. */
+    /* A mouse selection with a label picked becomes a region at once; any selection
+       also reveals the hidden pre-annotations inside it (OPT-4). */
     onMouseUp() {
+      const revealed = this.revealSelected();
       const control = this.activeLabel && this.activeLabel.closest("[data-control]");
       const text = control && this.texts.get(control.dataset.toName);
       const span = text && text.selectedSpan();
       if (span) this.addRegion(text, span, control.dataset.control, this.activeLabel.dataset.value);
+      else if (revealed) { this.renderRegions(); this.changed(); }
+    }
+
+    revealSelected() {
+      let moved = false;
+      for (const text of this.hidden.length ? this.texts.values() : []) {
+        const span = text.selectedSpan();
+        if (!span) continue;
+        const inside = (r) => r.to_name === text.name && r.value.start >= span.start && r.value.end <= span.end;
+        this.regions.push(...this.hidden.filter(inside));
+        moved = moved || this.hidden.some(inside);
+        this.hidden = this.hidden.filter((r) => !inside(r));
+      }
+      return moved;
     }
 
     addRegion(text, span, fromName, label) {
@@ -340,11 +358,12 @@
       if (!text) { this.kept.push(item); return; } // e.g. a span on HyperText
       const { start, end } = item.value;
       if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > text.offsets.length || start >= end) return;
-      const { hidden, ...rest } = item; // a pre-annotation the annotator now sees (OPT-4 comes later)
-      this.regions.push({
+      const { hidden, ...rest } = item;
+      const region = {
         ...rest, id: item.id || uid(),
         value: { ...item.value, text: text.offsets.slice(start, end), labels: [...(item.value.labels || [])] },
-      });
+      };
+      (hidden === true && this.revealHidden ? this.hidden : this.regions).push(region);
     }
   }
 

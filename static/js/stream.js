@@ -84,6 +84,7 @@
     editor = window.QuorumEditor.mount(root, { onChange: scheduleDraft });
     shownAt = performance.now();
     showError("");
+    root.dataset.ready = "true"; // hotkeys are bound from here on (tests wait for it)
   }
 
   async function loadNext() {

@@ -46,7 +46,7 @@ def test_annotator_labels_by_keyboard_and_manager_exports__LBL_1(new_page, facto
     page.goto(f"/projects/{project.id}")
     page.click("#label-all")
     for task, (text, word, key, label) in zip(tasks, NER_TASKS):
-        expect(page.locator("#editor")).to_have_attribute("data-task-id", str(task.id))
+        expect(page.locator("#editor[data-ready='true']")).to_have_attribute("data-task-id", str(task.id))
         page.keyboard.press(key)  # pick the label by its hotkey
         expect(page.locator(f".ed-label[data-hotkey='{key}']")).to_have_attribute("aria-pressed", "true")
         start = text.index(word)
@@ -81,7 +81,7 @@ def test_choices_by_digit_hotkeys__LBL_1(new_page, factory, session, people) -> 
     log_in(page, annotator)
     page.goto(f"/projects/{project.id}/stream")
     for task, digit in zip(tasks, ["1", "2"]):
-        expect(page.locator("#editor")).to_have_attribute("data-task-id", str(task.id))
+        expect(page.locator("#editor[data-ready='true']")).to_have_attribute("data-task-id", str(task.id))
         page.keyboard.press("3")
         page.keyboard.press(digit)  # single choice: the second key replaces the first
         expect(page.locator(".ed-choice[aria-pressed='true']")).to_have_count(1)
@@ -98,7 +98,7 @@ def test_astral_characters_store_code_point_offsets__LBL_1(new_page, factory, se
     page = new_page()
     log_in(page, annotator)
     page.goto(f"/projects/{project.id}/stream")
-    expect(page.locator("#editor")).to_be_visible()
+    expect(page.locator("#editor[data-ready='true']")).to_be_visible()
 
     # Select first, then press the label's hotkey.
     nyc = text.index("NYC")
@@ -198,6 +198,6 @@ def test_skip_asks_for_comment__OPT_5(new_page, factory, session, people) -> Non
     page.click("#ed-skip")
     page.fill("#skip-comment", "Too short to label")
     page.click("#skip-confirm")
-    expect(page.locator("#editor")).to_have_attribute("data-task-id", str(tasks[1].id))
+    expect(page.locator("#editor[data-ready='true']")).to_have_attribute("data-task-id", str(tasks[1].id))
     [skipped] = _annotations(session, project.id)
     assert skipped.task_id == tasks[0].id and skipped.was_cancelled

@@ -15,14 +15,17 @@ from webapp.models.enums import (
 )
 from webapp.models.organization import Organization, User, Workspace, WorkspaceMember
 from webapp.models.event import ProjectEvent
+from webapp.models.integration import Storage, StorageObject, StorageSyncRun, Webhook, WebhookDelivery
+from webapp.models.ml import AutolabelSettings, BackgroundJob, MLModel, ModelVersion  # noqa: F401
 from webapp.models.project import Project, ProjectMember
+from webapp.models.review_state import ReviewState
 from webapp.models.tab import DataManagerTab
 from webapp.models.task import Reservation, Task, TaskAssignment
 
 __all__ = [
     "AgreementMetric", "Annotation", "AssignmentKind", "Comment", "DataManagerTab", "Distribution",
     "Draft", "LowAgreementStrategy", "OrgRole", "Organization", "Prediction", "Project",
-    "ProjectEvent", "ProjectMember", "ProjectRole", "RejectOption", "Reservation", "Review", "ReviewAction",
+    "ProjectEvent", "ProjectMember", "ProjectRole", "RejectOption", "Reservation", "Review", "ReviewAction", "ReviewState",
     "ReviewedWhen", "Sampling", "SkipQueue", "Task", "TaskAssignment", "User", "Workspace",
-    "WorkspaceMember",
+    "WorkspaceMember", "Storage", "StorageObject", "StorageSyncRun", "Webhook", "WebhookDelivery",
 ]

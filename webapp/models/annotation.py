@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.models._types import JSONType, enum_column, utcnow
 from webapp.models.enums import ReviewAction
 from webapp.models.organization import User
+from webapp.models.review_state import ReviewState
 
 
 class Annotation(db.Model):
@@ -26,6 +27,10 @@ class Annotation(db.Model):
     result: Mapped[list] = mapped_column(JSONType, default=list)
     was_cancelled: Mapped[bool] = mapped_column(default=False)
     ground_truth: Mapped[bool] = mapped_column(default=False)
+    review_state: Mapped[ReviewState] = mapped_column(
+        enum_column(ReviewState), default=ReviewState.PENDING, server_default=ReviewState.PENDING.value
+    )
+    from_model: Mapped[bool] = mapped_column(default=False, server_default=false())  # auto-accepted prediction (AL-1)
     lead_time: Mapped[float | None] = mapped_column(Float, default=None)  # seconds
     parent_prediction_id: Mapped[int | None] = mapped_column(
         ForeignKey("prediction.id", ondelete="SET NULL")
@@ -78,6 +83,8 @@ class Review(db.Model):
     # Fix and accept keeps the original result here and stores the fix on the annotation.
     previous_result: Mapped[list | None] = mapped_column(JSONType, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer: Mapped[User | None] = relationship()
 
 
 class Comment(db.Model):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -19,6 +19,8 @@ class Task(db.Model):
         Index("ix_task_next_ground_truth", "project_id", "is_labeled", "has_ground_truth", "id"),
         Index("ix_task_next_overlap", "project_id", "is_labeled", "overlap", "id"),
         Index("ix_task_next_in_progress", "project_id", "is_labeled", "total_annotations"),
+        # Review stream: unreviewed tasks with annotations waiting (REV-2).
+        Index("ix_task_review_queue", "project_id", "is_reviewed", "reviews_pending", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
@@ -32,7 +34,17 @@ class Task(db.Model):
     total_predictions: Mapped[int] = mapped_column(default=0)
     is_labeled: Mapped[bool] = mapped_column(default=False)
     has_ground_truth: Mapped[bool] = mapped_column(default=False)
+    # Review counters (REV-2), kept current by webapp.review in the same transaction.
+    reviews_pending: Mapped[int] = mapped_column(default=0, server_default="0")
+    reviews_accepted: Mapped[int] = mapped_column(default=0, server_default="0")
+    reviews_rejected: Mapped[int] = mapped_column(default=0, server_default="0")
+    is_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Mean pairwise agreement in percent (QA-4), None below two annotations.
     agreement: Mapped[float | None] = mapped_column(Float, default=None)
+    # Annotators added beyond `overlap`'s QA-1 share by the low agreement strategy (QA-5);
+    # `overlap` includes them. needs_attention: below threshold with nobody left to add.
+    extra_overlap: Mapped[int] = mapped_column(default=0, server_default="0")
+    needs_attention: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

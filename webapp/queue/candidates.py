@@ -10,7 +10,16 @@ from datetime import datetime
 from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from webapp.models import Annotation, AssignmentKind, Distribution, Project, SkipQueue, Task, TaskAssignment
+from webapp.models import (
+    Annotation,
+    AssignmentKind,
+    Distribution,
+    Project,
+    ReviewState,
+    SkipQueue,
+    Task,
+    TaskAssignment,
+)
 from webapp.queue.overlap import finished_expr
 from webapp.queue.reservations import live_reservations_of_others
 
@@ -67,4 +76,20 @@ def requeued(project: Project, user_id: int, now: datetime) -> Select | None:
         annotated_by(user_id, cancelled=True),
         ~annotated_by(user_id, cancelled=False),
         *_auto_only(project, user_id, now),
+    )
+
+
+def fix_requested(project: Project, user_id: int) -> Select:
+    """Tasks whose annotation by this annotator a reviewer rejected and requeued (REV-3):
+    offered first, whatever the task's overlap, until resubmitted. Walks the annotator's
+    annotations (ix_annotation_user_project), not the project."""
+    return select(Task).join(
+        Annotation,
+        and_(
+            Annotation.task_id == Task.id,
+            Annotation.completed_by_id == user_id,
+            Annotation.project_id == project.id,
+            Annotation.review_state == ReviewState.REJECTED_REQUEUED,
+            Annotation.was_cancelled.is_(False),
+        ),
     )

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import Annotation, Project, SkipQueue, Task
+from webapp.queue.overlap import assigns_additional
 
 
 def refresh_task_state(session: Session, project: Project, task: Task) -> None:
@@ -29,7 +30,15 @@ def refresh_task_state(session: Session, project: Project, task: Task) -> None:
         )
         > 0
     )
-    task.is_labeled = finished_count(project, task) >= task.overlap
+    task.is_labeled = finished_count(project, task) >= task.overlap and meets_agreement(project, task)
+
+
+def meets_agreement(project: Project, task: Task) -> bool:
+    """QA-5: with "Assign additional annotator" a task below the threshold is incomplete;
+    an unknown agreement (fewer than two annotations) never blocks."""
+    if not assigns_additional(project) or task.agreement is None:
+        return True
+    return task.agreement >= project.agreement_threshold
 
 
 def finished_count(project: Project, task: Task) -> int:

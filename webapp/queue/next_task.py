@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write, is_postgres
@@ -19,6 +19,7 @@ from webapp.queue.ordering import first_in_order
 from webapp.queue.reservations import reserve
 
 # A PostgreSQL candidate can fail its re-check only when a concurrent call reserved it.
+_MAX_HELD = 50  # live reservations one user may hold across projects
 _MAX_RECHECKS = 20
 
 
@@ -46,6 +47,9 @@ def _choose(session: Session, project: Project, user_id: int, now: datetime, rng
         held = _held(session, fresh, user_id, now)
         if held is not None:
             return held  # reopening renews the reservation (ANN-3)
+    fix = session.scalar(candidates.fix_requested(project, user_id).order_by(Task.id).limit(1))
+    if fix is not None:
+        return fix  # a reviewer waits for it (REV-3); no sampling order applies
     for stmt in (fresh, candidates.requeued(project, user_id, now)):
         if stmt is None:
             continue
@@ -60,14 +64,22 @@ def _choose(session: Session, project: Project, user_id: int, now: datetime, rng
 
 
 def _held(session: Session, fresh: Select, user_id: int, now: datetime) -> Task | None:
-    """The annotator's own live reservation, if that task is still theirs to label."""
-    mine = and_(
-        Reservation.task_id == Task.id,
-        Reservation.user_id == user_id,
-        Reservation.expires_at > now,
-    )
-    stmt = fresh.join(Reservation, mine).order_by(Reservation.expires_at.desc(), Task.id.desc())
-    return session.scalar(stmt.limit(1))
+    """The annotator's own live reservation, if that task is still theirs to label.
+
+    Driven from the user's few reservations, then one indexed check per task: joining
+    the candidates to reservations let the planner walk every unfinished task.
+    """
+    held = session.scalars(
+        select(Reservation.task_id)
+        .where(Reservation.user_id == user_id, Reservation.expires_at > now)
+        .order_by(Reservation.expires_at.desc())
+        .limit(_MAX_HELD)
+    ).all()
+    for task_id in held:
+        task = session.scalar(fresh.where(Task.id == task_id).limit(1))
+        if task is not None:
+            return task
+    return None
 
 
 def _still_eligible(session: Session, project: Project, stmt: Select, task_id: int) -> bool:

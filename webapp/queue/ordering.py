@@ -91,13 +91,8 @@ def _uncertainty(project: Project, stmt: Select, first, version: str | None) -> 
 
 
 def _prediction_version(session: Session, project: Project) -> str | None:
-    """The live predictions source "version:<v>", else the newest prediction set."""
-    source = project.live_predictions_source or ""
-    if source.startswith("version:"):
-        return source.removeprefix("version:")
-    return session.scalar(
-        select(Prediction.model_version)
-        .where(Prediction.project_id == project.id)
-        .order_by(Prediction.id.desc())
-        .limit(1)
-    )
+    """The live predictions source's set ("version:<v>", or "model:<id>"'s newest version
+    with predictions, so the order follows retraining), else the newest prediction set."""
+    from webapp.ml.sources import chosen_version
+
+    return chosen_version(session, project)

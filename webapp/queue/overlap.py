@@ -1,10 +1,10 @@
 """Which tasks need the overlap minimum (QA-1), and project progress (SKIP-4)."""
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, func, literal, select, true, update
 from sqlalchemy.orm import Session
 
-from webapp.models import Distribution, Project, SkipQueue, Task
+from webapp.models import Distribution, LowAgreementStrategy, Project, SkipQueue, Task
 
 # A fixed permutation of id % 100 (79 is coprime with 100): every block of 100 consecutive
 # ids has exactly P enforced tasks, and the arithmetic stays small on every integer type.
@@ -33,21 +33,41 @@ def finished_expr(project: Project):
     return Task.total_annotations
 
 
+def assigns_additional(project: Project) -> bool:
+    """QA-5 applies in Auto mode with "Assign additional annotator" only."""
+    return (project.distribution is Distribution.AUTO
+            and project.low_agreement_strategy is LowAgreementStrategy.ASSIGN_ADDITIONAL_ANNOTATOR)
+
+
+def meets_agreement_expr(project: Project):
+    """SQL twin of quality.low_agreement.meets_agreement: unknown agreement never blocks."""
+    if not assigns_additional(project):
+        return true()
+    return Task.agreement.is_(None) | (Task.agreement >= project.agreement_threshold)
+
+
 def recompute_overlap(
     session: Session, project: Project, id_range: tuple[int, int] | None = None
 ) -> None:
     """Set overlap and is_labeled in one UPDATE, for the project or only the tasks in
     `id_range` (an import batch); call after N, P, the distribution, the skip queue or the
-    task set change. Does not commit."""
+    task set change. Keeps the annotators the low agreement strategy added (QA-5), and a
+    task below the agreement threshold stays incomplete. Does not commit."""
     session.flush()
-    overlap = _overlap_expr(project)
+    extra = Task.extra_overlap if assigns_additional(project) else literal(0)
+    overlap = _overlap_expr(project) + extra
     where = [Task.project_id == project.id]
     if id_range is not None:
         where.append(Task.id.between(*id_range))
     session.execute(
         update(Task)
         .where(*where)
-        .values(overlap=overlap, is_labeled=finished_expr(project) >= overlap)
+        .values(
+            overlap=overlap,
+            extra_overlap=extra,
+            needs_attention=Task.needs_attention if assigns_additional(project) else literal(False),
+            is_labeled=(finished_expr(project) >= overlap) & meets_agreement_expr(project),
+        )
         .execution_options(synchronize_session=False)
     )
     for obj in list(session.identity_map.values()):

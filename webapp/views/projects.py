@@ -1,20 +1,18 @@
 """Projects: list with colours, create from NLP templates, open."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from webapp.access import Action, authorize_project, may, may_create_projects, visible_projects
+from webapp.access import Action, authorize_project, may_create_projects, visible_projects
 from webapp.accounts import sandbox_of, shared_workspaces
 from webapp.extensions import db
 from webapp.forms.projects import CreateProjectForm
 from webapp.labeling.templates import NLP_TEMPLATES
-from webapp.models import Task
 from webapp.projects import NewProject, ProjectError, create_project, project_counts
+from webapp.views.data_manager import project_page
 
 bp = Blueprint("projects", __name__)
-TASKS_PER_PAGE = 50
 
 
 @bp.get("/")
@@ -62,26 +60,6 @@ def create():
 @bp.get("/projects/<int:project_id>")
 @login_required
 def detail(project_id: int):
+    """The project page: its Data Manager (views.data_manager) for whoever may see it."""
     project = authorize_project(db.session, current_user, project_id, Action.VIEW)
-    can_manage = may(db.session, current_user, project, Action.MANAGE)
-    after = request.args.get("after", 0, type=int)
-    tasks = []
-    if may(db.session, current_user, project, Action.VIEW_DATA_MANAGER):
-        tasks = db.session.scalars(
-            select(Task)
-            .where(Task.project_id == project.id, Task.id > after)
-            .order_by(Task.id)
-            .limit(TASKS_PER_PAGE + 1)
-        ).all()
-    has_more = len(tasks) > TASKS_PER_PAGE
-    tasks = tasks[:TASKS_PER_PAGE]
-    return render_template(
-        "projects/detail.html",
-        project=project,
-        tasks=tasks,
-        has_more=has_more,
-        next_after=tasks[-1].id if tasks else None,
-        can_manage=can_manage,
-        can_annotate=may(db.session, current_user, project, Action.ANNOTATE),
-        counts=project_counts(db.session, [project.id])[project.id],
-    )
+    return project_page(project)

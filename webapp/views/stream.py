@@ -16,13 +16,14 @@ from webapp.annotations import AnnotationError, Submission, save_draft, submit_a
 from webapp.extensions import db
 from webapp.forms.stream import draft_from, submission_from
 from webapp.labeling import parse_config
-from webapp.models import Draft, Prediction, Project, Task
+from webapp.ml.sources import live_prediction
+from webapp.models import Draft, Project, Task
 from webapp.projects import project_counts
 from webapp.queue.next_task import next_task
+from webapp.review.my_work import FixRequest, fix_request
 
 bp = Blueprint("stream", __name__)
 TASK_URL = "/projects/<int:project_id>/stream/tasks/<int:task_id>"
-LIVE_VERSION_PREFIX = "version:"
 
 # The editor partial renders HyperText and instructions through the sanitiser.
 
@@ -91,34 +92,25 @@ def _task_context(project: Project, task: Task | None) -> dict:
     context = {"project": project, "task": task, "counts": counts}
     if task is not None:
         context["config"] = parse_config(project.label_config)
-        context["state"] = _initial_state(project, task)
+        context["fix"] = fix_request(db.session, task.id, current_user.id)
+        context["state"] = _initial_state(project, task, context["fix"])
     return context
 
 
-def _initial_state(project: Project, task: Task) -> dict:
-    """What the editor opens with: the annotator's draft, else the live prediction (LIVE-1)."""
+def _initial_state(project: Project, task: Task, fix: FixRequest | None) -> dict:
+    """What the editor opens with: the annotator's draft, else the annotation a reviewer
+    sent back for a fix (REV-3), else the live prediction (LIVE-1)."""
     saved = db.session.scalar(
         select(Draft).where(Draft.task_id == task.id, Draft.user_id == current_user.id)
     )
     if saved is not None:
         return {"result": saved.result, "lead_time": saved.lead_time or 0, "source": "draft"}
-    prediction = _live_prediction(project, task)
+    if fix is not None:
+        return {"result": fix.annotation.result, "lead_time": fix.annotation.lead_time or 0, "source": "fix"}
+    prediction = live_prediction(db.session, project, task)
     if prediction is not None:
-        return {"result": prediction.result, "lead_time": 0, "source": "prediction"}
+        state = {"result": prediction.result, "lead_time": 0, "source": "prediction"}
+        if project.reveal_preannotations_interactively:
+            state["reveal_hidden"] = True  # OPT-4: "hidden" regions wait for a selection
+        return state
     return {"result": [], "lead_time": 0, "source": None}
-
-
-def _live_prediction(project: Project, task: Task) -> Prediction | None:
-    """Only prediction sets ("version:<model_version>") for now; models come later."""
-    source = project.live_predictions_source or ""
-    if not source.startswith(LIVE_VERSION_PREFIX):
-        return None
-    return db.session.scalar(
-        select(Prediction)
-        .where(
-            Prediction.task_id == task.id,
-            Prediction.model_version == source.removeprefix(LIVE_VERSION_PREFIX),
-        )
-        .order_by(Prediction.id.desc())
-        .limit(1)
-    )

@@ -47,7 +47,7 @@ def unexpected_error(exc: Exception):
 
 
 def register(app: Flask) -> None:
-    from webapp.views.api import annotations, assignments, members, projects, tasks, users  # noqa: F401 - routes
+    from webapp.views.api import annotations, assignments, integrations, members, ml, projects, quality, reviews, tasks, users  # noqa: F401 - routes
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -1,15 +1,10 @@
 """JSON shapes in Label Studio's field names."""
 from __future__ import annotations
 
-from datetime import datetime
-
+from webapp.io.export_json import annotation_entry, iso, prediction_entry
 from webapp.models import Annotation, Prediction, Project, Task, User
 from webapp.project_settings import settings_json
 from webapp.projects import ProjectCounts
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.isoformat() + "Z" if value else None
 
 
 def project_json(project: Project, counts: ProjectCounts | None = None) -> dict:
@@ -31,29 +26,11 @@ def project_json(project: Project, counts: ProjectCounts | None = None) -> dict:
 
 
 def annotation_json(a: Annotation) -> dict:
-    return {
-        "id": a.id,
-        "task": a.task_id,
-        "project": a.project_id,
-        "completed_by": a.completed_by_id,
-        "result": a.result,
-        "was_cancelled": a.was_cancelled,
-        "ground_truth": a.ground_truth,
-        "lead_time": a.lead_time,
-        "created_at": iso(a.created_at),
-        "updated_at": iso(a.updated_at),
-    }
+    return {**annotation_entry(a), "task": a.task_id, "project": a.project_id}
 
 
 def prediction_json(p: Prediction) -> dict:
-    return {
-        "id": p.id,
-        "task": p.task_id,
-        "result": p.result,
-        "score": p.score,
-        "model_version": p.model_version,
-        "created_at": iso(p.created_at),
-    }
+    return {**prediction_entry(p), "task": p.task_id}
 
 
 def task_json(task: Task, annotations=(), predictions=()) -> dict:

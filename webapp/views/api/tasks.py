@@ -1,12 +1,15 @@
 """Tasks: paged list, one task, and the next task for the current annotator."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
 from webapp.access import Action, authorize_project, authorize_task, may
+from webapp.data_manager import load_page, parse_query, row_json, viewer_for
 from webapp.extensions import db
 from webapp.models import Annotation, Prediction, Task
 from webapp.queue import next_task
@@ -46,12 +49,16 @@ def tasks_with_children(tasks: list[Task], annotator_id: int | None = None) -> l
 
 @route("/projects/<int:project_id>/tasks", methods=["GET"])
 def list_tasks(project_id: int):
+    """The Data Manager's tasks for this user: same scope, filters, ordering and withheld
+    columns as the page (OPT-3, REV-6, REV-8); paged by page/page_size."""
     project = authorize_project(db.session, current_user, project_id, Action.VIEW_DATA_MANAGER)
     page, size = _page_args()
-    tasks = db.session.scalars(
-        select(Task).where(Task.project_id == project.id).order_by(Task.id).offset((page - 1) * size).limit(size)
-    ).all()
-    return tasks_with_children(list(tasks))
+    viewer = viewer_for(db.session, current_user, project)
+    query = replace(parse_query(request.args, viewer), page=page, size=size)
+    rows = load_page(db.session, project, viewer, query, columns=viewer.columns).rows
+    annotator_id = None if viewer.sees_all_annotations else current_user.id
+    body = tasks_with_children([r.task for r in rows], annotator_id=annotator_id)
+    return [row_json(row, viewer, item) for item, row in zip(body, rows)]
 
 
 @route("/tasks/<int:task_id>", methods=["GET"])

@@ -49,7 +49,7 @@ def render_section(section_key: str, template: str, project: Project, status: in
 
 
 # Section modules in the guide's tab order; each registers its Section on import.
-SECTION_MODULES = ("general", "labeling", "annotation", "review", "quality", "members", "danger_zone")
+SECTION_MODULES = ("general", "labeling", "annotation", "review", "quality", "members", "model", "predictions", "cloud_storage", "webhooks", "danger_zone")
 
 
 def register(app: Flask) -> None:

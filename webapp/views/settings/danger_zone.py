@@ -10,6 +10,7 @@ from webapp.forms.settings_danger import ConfirmForm, DeleteProjectForm
 from webapp.labels_in_use import count_labels_in_use
 from webapp.project_events import record_project_updated
 from webapp.projects import delete_project
+from webapp.quality.refresh import recompute_project
 from webapp.tabs import drop_all_tabs
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
@@ -37,10 +38,12 @@ def page(project_id: int):
 def reset_cache(project_id: int):
     project = settings_project(project_id)
     counted = count_labels_in_use(db.session, project)
+    tasks = recompute_project(db.session, project)  # agreements in bulk (QA-6)
     db.session.commit()
     return _render(project, message=(
         f"Cache reset: read {counted.annotations} annotations; "
-        f"{counted.entries} labels and choices are in use."
+        f"{counted.entries} labels and choices are in use; "
+        f"agreement recomputed for {tasks} tasks."
     ))
 
 
