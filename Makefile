@@ -41,6 +41,7 @@ test: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/next_task.py
 	$(BIN)/python bench/data_manager.py
 
 clean:

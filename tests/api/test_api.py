@@ -181,3 +181,27 @@ def test_session_api_write_needs_csrf(client, factory, manager):
     login(client, manager)
     assert client.patch(f"/api/projects/{project.id}", json={"title": "x"}).status_code == 400
     assert client.get(f"/api/projects/{project.id}").status_code == 200
+
+
+def test_task_agreement_shown_to_managers_withheld_from_annotators__OPT_3(client, factory, manager, session):
+    project = factory.project(owner=manager)
+    [task] = factory.tasks(project, ["Alice went home"])
+    task.agreement = 75.0
+    session.commit()
+    annotator = factory.user(OrgRole.ANNOTATOR)
+    factory.member(project, annotator)
+    assert client.get(f"/api/tasks/{task.id}", headers=auth(manager)).get_json()["agreement"] == 75.0
+    assert "agreement" not in client.get(f"/api/tasks/{task.id}", headers=auth(annotator)).get_json()
+
+
+def test_ground_truth_patch_keeps_one_per_task__QA_6(client, factory, manager, session):
+    project = factory.project(owner=manager)
+    [task] = factory.tasks(project, ["Alice went home"])
+    other = factory.user(OrgRole.ANNOTATOR)
+    factory.member(project, other)
+    first = client.post(f"/api/tasks/{task.id}/annotations", headers=auth(manager), json={"result": NER_RESULT}).get_json()["id"]
+    second = client.post(f"/api/tasks/{task.id}/annotations", headers=auth(other), json={"result": []}).get_json()["id"]
+    client.patch(f"/api/annotations/{first}", headers=auth(manager), json={"ground_truth": True})
+    client.patch(f"/api/annotations/{second}", headers=auth(manager), json={"ground_truth": True})
+    assert client.get(f"/api/annotations/{first}", headers=auth(manager)).get_json()["ground_truth"] is False
+    assert client.get(f"/api/annotations/{second}", headers=auth(manager)).get_json()["ground_truth"] is True

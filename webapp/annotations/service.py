@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write
 from webapp.hooks import AnnotationChange, AnnotationEvent, annotation_changed
-from webapp.labels_in_use import update_labels_in_use
 from webapp.labeling import ResultError, is_empty_result, parse_config, validate_result
+from webapp.labels_in_use import update_labels_in_use
 from webapp.models import Annotation, Comment, Draft, Project, SkipQueue, Task, User
 from webapp.models._types import utcnow
+from webapp.quality.ground_truth import GroundTruthError, set_ground_truth
 from webapp.queue.completion import refresh_task_state
 from webapp.queue.reservations import end_reservation
 
@@ -126,9 +127,13 @@ def update_annotation(
         check_result(project, task, changes["result"])
         update_labels_in_use(project, annotation.result, changes["result"])
         annotation.result = changes["result"]
-    for key in ("was_cancelled", "ground_truth"):
-        if key in changes:
-            setattr(annotation, key, bool(changes[key]))
+    if "was_cancelled" in changes:
+        annotation.was_cancelled = bool(changes["was_cancelled"])
+    if "ground_truth" in changes:
+        try:
+            set_ground_truth(session, annotation, bool(changes["ground_truth"]))  # one per task
+        except GroundTruthError as exc:
+            raise AnnotationError(str(exc)) from exc
     if "lead_time" in changes:
         annotation.lead_time = changes["lead_time"]
     annotation.updated_at = utcnow()

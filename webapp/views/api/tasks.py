@@ -8,8 +8,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
-from webapp.access import Action, authorize_project, authorize_task, may
+from webapp.access import Action, authorize_project, authorize_task, effective_role, may
 from webapp.data_manager import load_page, parse_query, row_json, viewer_for
+from webapp.data_manager.visibility import withheld_columns
 from webapp.extensions import db
 from webapp.models import Annotation, Prediction, Task
 from webapp.queue import next_task
@@ -63,11 +64,16 @@ def list_tasks(project_id: int):
 
 @route("/tasks/<int:task_id>", methods=["GET"])
 def read(task_id: int):
-    """Managers see every annotation; others only their own."""
+    """Managers see every annotation; others only their own. Agreement follows the Data
+    Manager's column rules (OPT-3, REV-8)."""
     task = authorize_task(db.session, current_user, task_id, Action.VIEW)
     project = authorize_project(db.session, current_user, task.project_id, Action.VIEW)
     manager = may(db.session, current_user, project, Action.MANAGE)
-    return tasks_with_children([task], annotator_id=None if manager else current_user.id)[0]
+    body = tasks_with_children([task], annotator_id=None if manager else current_user.id)[0]
+    role = effective_role(db.session, current_user, project)
+    if "agreement" not in withheld_columns(project, role):
+        body["agreement"] = task.agreement
+    return body
 
 
 @route("/projects/<int:project_id>/next", methods=["GET"])
