@@ -137,3 +137,11 @@ def test_prefill_from_live_prediction_set__LIVE_1(make_stream, session) -> None:
     page = s.client.get(s.url).get_data(as_text=True)
     assert _state(page) == {"result": [item], "lead_time": 0, "source": "prediction"}
     assert "Pre-filled from predictions" in page
+
+
+def test_stream_narrowed_to_tasks_selected_in_data_manager__DM_1(make_stream) -> None:
+    stream = make_stream()
+    chosen = stream.tasks[2]
+    html = stream.client.get(f"{stream.url}?tasks={chosen.id}").get_data(as_text=True)
+    assert f'data-task-id="{chosen.id}"' in html
+    assert f"tasks={chosen.id}" in html  # the next task loads keep the selection

@@ -6,6 +6,7 @@ commit. Eligibility lives in candidates.py, order in ordering.py.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, exists, select
@@ -29,28 +30,38 @@ def next_task(
     user_id: int,
     now: datetime | None = None,
     rng: random.Random | None = None,
+    selection: Sequence[int] | None = None,
 ) -> Task | None:
-    """The task this annotator should label now, reserved for them in Auto mode; commits."""
+    """The task this annotator should label now, reserved for them in Auto mode; commits.
+
+    `selection` narrows the stream to tasks picked in the Data Manager; every rule of the
+    queue still applies inside it.
+    """
     now = now or utcnow()
     begin_write(session)
     project = session.get(Project, project_id)
-    task = _choose(session, project, user_id, now, rng or random.Random())
+    task = _choose(session, project, user_id, now, rng or random.Random(), selection)
     if task is not None and project.uses_reservations:
         reserve(session, project, task.id, user_id, now)
     session.commit()
     return task
 
 
-def _choose(session: Session, project: Project, user_id: int, now: datetime, rng) -> Task | None:
-    fresh = candidates.fresh(project, user_id, now)
+def _choose(
+    session: Session, project: Project, user_id: int, now: datetime, rng, selection
+) -> Task | None:
+    def narrow(stmt: Select | None) -> Select | None:
+        return stmt.where(Task.id.in_(selection)) if stmt is not None and selection else stmt
+
+    fresh = narrow(candidates.fresh(project, user_id, now))
     if project.uses_reservations:
         held = _held(session, fresh, user_id, now)
         if held is not None:
             return held  # reopening renews the reservation (ANN-3)
-    fix = session.scalar(candidates.fix_requested(project, user_id).order_by(Task.id).limit(1))
+    fix = session.scalar(narrow(candidates.fix_requested(project, user_id)).order_by(Task.id).limit(1))
     if fix is not None:
         return fix  # a reviewer waits for it (REV-3); no sampling order applies
-    for stmt in (fresh, candidates.requeued(project, user_id, now)):
+    for stmt in (fresh, narrow(candidates.requeued(project, user_id, now))):
         if stmt is None:
             continue
         for _ in range(_MAX_RECHECKS):

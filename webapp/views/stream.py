@@ -22,6 +22,7 @@ from webapp.projects import project_counts
 from webapp.queue.next_task import next_task
 from webapp.review.my_work import FixRequest, fix_request
 
+MAX_SELECTION = 1000
 bp = Blueprint("stream", __name__)
 TASK_URL = "/projects/<int:project_id>/stream/tasks/<int:task_id>"
 
@@ -33,11 +34,19 @@ TASK_URL = "/projects/<int:project_id>/stream/tasks/<int:task_id>"
 def label(project_id: int):
     """The next task (reserved for this annotator); htmx/fetch callers get the fragment."""
     project = authorize_project(db.session, current_user, project_id, Action.ANNOTATE)
-    task = next_task(db.session, project.id, current_user.id)
+    selection = _selection(request.args.get("tasks", ""))
+    task = next_task(db.session, project.id, current_user.id, selection=selection)
     context = _task_context(project, task)
+    context["selection"] = ",".join(map(str, selection or ()))
     if request.htmx:
         return render_template("stream/_task.html", **context)
     return render_template("stream/label.html", **context)
+
+
+def _selection(raw: str) -> list[int] | None:
+    """Task ids chosen in the Data Manager ("Open selected in the label stream")."""
+    ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
+    return ids[:MAX_SELECTION] or None
 
 
 @bp.post(TASK_URL + "/submit")
