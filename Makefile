@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test bench install install-dev migrate seed clean
+.PHONY: run test bench install install-dev migrate seed clean chromium
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,12 @@ run: seed
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install-dev
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install-dev chromium
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: install-dev

@@ -13,10 +13,10 @@ from webapp.config import TestConfig
 from webapp.extensions import db
 
 
-def _private_postgres_database(url: str) -> str:
+def private_postgres_database(url: str, purpose: str = "") -> str:
     """A database of this test process's own, so concurrent runs never share tables."""
     base = make_url(url)
-    name = f"{base.database}_{os.getpid()}"
+    name = f"{base.database}{purpose}_{os.getpid()}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
@@ -25,7 +25,7 @@ def _private_postgres_database(url: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
-def _drop_postgres_database(url: str) -> None:
+def drop_postgres_database(url: str) -> None:
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -38,7 +38,7 @@ def app():
     config = TestConfig
     if TestConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql"):
         config = type("PrivateTestConfig", (TestConfig,), {
-            "SQLALCHEMY_DATABASE_URI": _private_postgres_database(TestConfig.SQLALCHEMY_DATABASE_URI)
+            "SQLALCHEMY_DATABASE_URI": private_postgres_database(TestConfig.SQLALCHEMY_DATABASE_URI)
         })
     app = create_app(config)
 
@@ -56,7 +56,7 @@ def app():
         db.drop_all()
         db.engine.dispose()
     if config is not TestConfig:
-        _drop_postgres_database(config.SQLALCHEMY_DATABASE_URI)
+        drop_postgres_database(config.SQLALCHEMY_DATABASE_URI)
 
 
 def _empty_all_tables() -> None:

@@ -1,13 +1,11 @@
 """The schema comes only from migrations, and they match the models exactly."""
 from __future__ import annotations
 
-import os
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, make_url
 
+from tests.conftest import drop_postgres_database, private_postgres_database
 from webapp import create_app
 from webapp.config import TestConfig
 from webapp.extensions import db
@@ -17,14 +15,7 @@ def _fresh_database_url(tmp_path) -> str:
     url = TestConfig.SQLALCHEMY_DATABASE_URI
     if not url.startswith("postgresql"):
         return f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-    base = make_url(url)
-    name = f"{base.database}_migrations_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return private_postgres_database(url, "_migrations")
 
 
 def test_migrations_build_the_models_schema_and_go_back_down(tmp_path):
@@ -39,6 +30,4 @@ def test_migrations_build_the_models_schema_and_go_back_down(tmp_path):
         downgrade(revision="base")
         db.engine.dispose()
     if url.startswith("postgresql"):
-        from tests.conftest import _drop_postgres_database
-
-        _drop_postgres_database(url)
+        drop_postgres_database(url)

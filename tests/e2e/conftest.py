@@ -31,7 +31,7 @@ def live_server(app):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium (make chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
