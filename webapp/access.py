@@ -142,3 +142,13 @@ def require_org_role(user: User, *roles: OrgRole) -> None:
 
 def may_create_projects(user: User) -> bool:
     return user.org_role.can_manage
+
+
+def authorize_project_object(session: Session, user: User, model, object_id: int, action: Action):
+    """Load a row that belongs to a project (a webhook, a model connection...) for an
+    action: 404 if it does not exist or its project is invisible, 403 if not allowed."""
+    row = session.get(model, object_id)
+    if row is None:
+        raise NotFound(f"{model.__name__} {object_id} not found.")
+    authorize_project(session, user, row.project_id, action)
+    return row

@@ -86,3 +86,12 @@ class StorageForm(FlaskForm):
 
     def params(self) -> dict:
         return {name: self[name].data for name in self.PARAMS if self[name].data not in (None, "")}
+
+
+def show_domain_error(form, field_name: str, message: str) -> None:
+    """Put a refusal from the domain on the field it names, or on the whole form."""
+    field = form._fields.get(field_name)
+    if field is None:
+        form.form_errors.append(message)
+    else:
+        field.errors = [*field.errors, message]

@@ -5,7 +5,7 @@ from flask import current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
 
-from webapp.access import Action, authorize_project
+from webapp.access import Action, authorize_project, authorize_project_object
 from webapp.extensions import db
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.webhooks import (
@@ -48,11 +48,7 @@ def webhook_json(w: Webhook) -> dict:
 
 
 def _managed_webhook(webhook_id: int) -> Webhook:
-    webhook = db.session.get(Webhook, webhook_id)
-    if webhook is None:
-        raise NotFound(f"Webhook {webhook_id} not found.")
-    authorize_project(db.session, current_user, webhook.project_id, Action.MANAGE)
-    return webhook
+    return authorize_project_object(db.session, current_user, Webhook, webhook_id, Action.MANAGE)
 
 
 @route("/webhooks", methods=["GET"])

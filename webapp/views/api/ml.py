@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest
 
-from webapp.access import Action, authorize_project
+from webapp.access import Action, authorize_project, authorize_project_object
 from webapp.extensions import db
 from webapp.ml.predict import predict_tasks
 from webapp.ml.training import TrainingError, enqueue_training
@@ -30,11 +30,7 @@ def job_json(job: BackgroundJob) -> dict:
 
 
 def _model(model_id: int) -> MLModel:
-    model = db.session.get(MLModel, model_id)
-    if model is None:
-        raise NotFound(f"Model {model_id} not found.")
-    authorize_project(db.session, current_user, model.project_id, Action.MANAGE)
-    return model
+    return authorize_project_object(db.session, current_user, MLModel, model_id, Action.MANAGE)
 
 
 @route("/ml", methods=["GET"])
@@ -106,8 +102,5 @@ def batch_predict(project_id: int):
 
 @route("/jobs/<int:job_id>", methods=["GET"])
 def get_job(job_id: int):
-    job = db.session.get(BackgroundJob, job_id)
-    if job is None:
-        raise NotFound(f"Job {job_id} not found.")
-    authorize_project(db.session, current_user, job.project_id, Action.MANAGE)
+    job = authorize_project_object(db.session, current_user, BackgroundJob, job_id, Action.MANAGE)
     return job_json(job)

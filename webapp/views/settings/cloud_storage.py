@@ -7,7 +7,7 @@ from flask_login import login_required
 from werkzeug.exceptions import NotFound
 
 from webapp.extensions import db
-from webapp.forms.settings_integrations import StorageForm
+from webapp.forms.settings_integrations import StorageForm, show_domain_error
 from webapp.io.storage.base import KINDS, StorageError
 from webapp.io.storage.sync import StorageSettings, create_storage, project_storages, request_sync
 from webapp.models import Storage
@@ -57,11 +57,7 @@ def create(project_id: int):
         create_storage(db.session, project, settings, current_app.config)
     except StorageError as exc:
         db.session.rollback()
-        field = form._fields.get(exc.field)
-        if field is None:
-            form.form_errors.append(exc.message)
-        else:
-            field.errors = [*field.errors, exc.message]
+        show_domain_error(form, exc.field, exc.message)
         return _render(project, form=form, status=422)
     db.session.commit()
     return _render(project, message="Storage added. Sync it to start.")

@@ -7,7 +7,7 @@ from flask_login import login_required
 from werkzeug.exceptions import NotFound
 
 from webapp.extensions import db
-from webapp.forms.settings_integrations import WebhookForm
+from webapp.forms.settings_integrations import WebhookForm, show_domain_error
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.payloads import project_payload
 from webapp.integrations.webhooks import (
@@ -57,11 +57,7 @@ def _save(project, webhook: Webhook | None):
             update_webhook(webhook, form.settings(), policy, key)
     except WebhookError as exc:
         db.session.rollback()
-        field = form._fields.get(exc.field)
-        if field is None:
-            form.form_errors.append(exc.message)
-        else:
-            field.errors = [*field.errors, exc.message]
+        show_domain_error(form, exc.field, exc.message)
         return _render(project, form=form, edit_id=webhook and webhook.id, status=422)
     db.session.commit()
     return _render(project, message="Webhook saved.")
