@@ -48,6 +48,7 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/next_task.py
 	$(BIN)/python bench/data_manager.py
+	$(BIN)/python bench/ml.py
 
 clean:
 	rm -rf $(VENV) instance

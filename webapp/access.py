@@ -13,11 +13,14 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from webapp.models import (
     Annotation,
+    AssignmentKind,
+    Distribution,
     OrgRole,
     Project,
     ProjectMember,
     ProjectRole,
     Task,
+    TaskAssignment,
     User,
     Workspace,
     WorkspaceMember,
@@ -118,6 +121,23 @@ def authorize_task(session: Session, user: User, task_id: int, action: Action) -
     if task is None:
         raise NotFound(f"Task {task_id} not found.")
     authorize_project(session, user, task.project_id, action)
+    return task
+
+
+def authorize_labeling(session: Session, user: User, project_id: int, task_id: int) -> Task:
+    """A task of the project that the user may label: the project's ANNOTATE action, and in
+    Manual distribution an annotator only on tasks assigned to them (ANN-2)."""
+    project = authorize_project(session, user, project_id, Action.ANNOTATE)
+    task = session.get(Task, task_id)
+    if task is None or task.project_id != project.id:
+        raise NotFound(f"Task {task_id} not found in this project.")
+    if project.distribution is Distribution.MANUAL and not effective_role(session, user, project).can_manage:
+        assigned = select(TaskAssignment.id).where(
+            TaskAssignment.task_id == task.id, TaskAssignment.user_id == user.id,
+            TaskAssignment.kind == AssignmentKind.ANNOTATOR,
+        )
+        if session.scalar(assigned) is None:
+            raise Forbidden("This task is not assigned to you.")
     return task
 
 

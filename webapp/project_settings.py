@@ -24,6 +24,7 @@ from webapp.models import (
 )
 from webapp.models.project import MAX_RESERVATION_MINUTES
 from webapp.queue.overlap import recompute_overlap
+from webapp.review.rules import recount_reviewed
 from webapp.projects import ProjectError, validate_color, validate_label_config, validate_title
 
 
@@ -147,6 +148,8 @@ def apply_settings(project: Project, changes: dict) -> list[str]:
             changed.append(name)
     if OVERLAP_SETTINGS.intersection(changed):
         recompute_overlap(object_session(project), project)
+    if "reviewed_when" in changed:
+        recount_reviewed(object_session(project), project)  # REV-2, set-based
     return changed
 
 

@@ -3,6 +3,9 @@
 
    window.QuorumEditor.mount(root, {onChange}) -> {result(), leadTime, destroy()}
 
+   With interactive pre-annotations (ML-5) the state names a suggest_url, and
+   static/js/suggest.js asks the model about each selection and lists its suggestions.
+
    Span offsets are Unicode code points (Python string indices, end exclusive) while the
    DOM counts UTF-16 units, so every offset crossing that line goes through Offsets (LBL-1). */
 (() => {
@@ -70,6 +73,24 @@
       return start < end ? { start, end, text: this.offsets.slice(start, end) } : null;
     }
 
+    /* Select code points [start, end) again: a re-render replaces the nodes a selection
+       was in, and an annotator may still press a label key for it. */
+    select({ start, end }) {
+      const at = (units) => {
+        const walker = document.createTreeWalker(this.node, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (units <= n.data.length) return [n, units];
+          units -= n.data.length;
+        }
+        return [this.node, this.node.childNodes.length];
+      };
+      const range = document.createRange();
+      range.setStart(...at(this.offsets.u16[start]));
+      range.setEnd(...at(this.offsets.u16[end]));
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    }
+
     /* Rebuild the text as segments; each segment is wrapped in the marks covering it,
        outermost first, so nested and overlapping regions all stay visible. */
     render(regions, colourOf, selectedId) {
@@ -84,8 +105,10 @@
           .sort((x, y) => x.value.start - y.value.start || y.value.end - x.value.end);
         let node = document.createTextNode(this.offsets.slice(a, b));
         covering.slice().reverse().forEach((r, depth) => {
-          const mark = el("mark", { className: "ed-mark", title: r.value.labels.join(", ") });
+          const title = r.suggested ? `Suggested: ${r.value.labels.join(", ")} (click to accept)` : r.value.labels.join(", ");
+          const mark = el("mark", { className: "ed-mark", title });
           mark.dataset.regionId = r.id;
+          mark.classList.toggle("is-suggestion", r.suggested === true);
           mark.style.setProperty("--c", colourOf(r));
           mark.style.setProperty("--depth", depth);
           mark.classList.toggle("is-selected", r.id === selectedId);
@@ -117,11 +140,16 @@
       this.revealHidden = state.reveal_hidden === true; // OPT-4
       this.hidden = []; // pre-annotated regions not revealed yet (never submitted)
       this.load(Array.isArray(state.result) ? state.result : []);
+      this.suggestions = state.suggest_url && window.QuorumSuggestions
+        ? window.QuorumSuggestions.create(this, state.suggest_url) : null; // ML-5
       this.listen();
       this.renderRegions();
     }
 
-    destroy() { this.stop.abort(); }
+    destroy() {
+      this.stop.abort();
+      if (this.suggestions) this.suggestions.destroy();
+    }
 
     changed() { this.onChange(); }
 
@@ -133,7 +161,8 @@
       this.root.addEventListener("click", (e) => this.onClick(e), opts);
       this.root.addEventListener("input", () => this.changed(), opts);
       document.addEventListener("mouseup", (e) => {
-        if (!e.target.closest(".ed-option")) this.onMouseUp(); // a label click labels on its own
+        // A label click labels on its own; a click on a suggestion accepts it.
+        if (!e.target.closest(".ed-option, .ed-suggestions")) this.onMouseUp();
       }, opts);
       document.addEventListener("keydown", (e) => this.onKey(e), opts);
     }
@@ -149,9 +178,9 @@
       const item = t.closest(".ed-region-item");
       const mark = t.closest(".ed-mark");
       // A mark replaced by a re-render during mouseup (a new region) is no click target.
-      if ((item || (mark && mark.isConnected)) && window.getSelection().isCollapsed) {
-        this.selectRegion((item || mark).dataset.regionId);
-      }
+      if (!(item || (mark && mark.isConnected)) || !window.getSelection().isCollapsed) return;
+      if (mark && mark.classList.contains("is-suggestion")) this.suggestions.accept(mark.dataset.regionId);
+      else this.selectRegion((item || mark).dataset.regionId);
     }
 
     onKey(e) {
@@ -160,7 +189,11 @@
       if ((e.key === "Delete" || e.key === "Backspace") && this.selectedId) {
         e.preventDefault();
         this.removeRegion(this.selectedId);
+      } else if (e.key === "Enter" && this.suggestions
+        && (e.shiftKey ? this.suggestions.acceptAllSpans() : this.suggestions.acceptFirst())) {
+        e.preventDefault();
       } else if (e.key === "Escape") {
+        if (this.suggestions) this.suggestions.clear();
         this.setActiveLabel(null);
         this.selectRegion(null);
         window.getSelection().removeAllRanges();
@@ -189,6 +222,7 @@
       const span = text && text.selectedSpan();
       if (span) {
         this.addRegion(text, span, control.dataset.control, option.dataset.value);
+        if (this.suggestions) this.suggestions.askAbout(text, span, option);
       } else {
         this.setActiveLabel(this.activeLabel === option ? null : option);
       }
@@ -206,8 +240,19 @@
       const control = this.activeLabel && this.activeLabel.closest("[data-control]");
       const text = control && this.texts.get(control.dataset.toName);
       const span = text && text.selectedSpan();
+      const asked = span ? { text, span, option: this.activeLabel } : this.anySelection();
       if (span) this.addRegion(text, span, control.dataset.control, this.activeLabel.dataset.value);
       else if (revealed) { this.renderRegions(); this.changed(); }
+      if (asked && this.suggestions) this.suggestions.askAbout(asked.text, asked.span, asked.option);
+    }
+
+    /* The first text selection, for the model's context (ML-5, static/js/suggest.js). */
+    anySelection() {
+      for (const text of this.texts.values()) {
+        const span = text.selectedSpan();
+        if (span) return { text, span, option: null };
+      }
+      return null;
     }
 
     revealSelected() {
@@ -259,9 +304,12 @@
 
     renderRegions() {
       const colourOf = (r) => this.colourOf(r);
+      const shown = this.suggestions ? [...this.regions, ...this.suggestions.spans()] : this.regions;
+      const selected = this.anySelection();
       for (const text of this.texts.values()) {
-        text.render(this.regions.filter((r) => r.to_name === text.name), colourOf, this.selectedId);
+        text.render(shown.filter((r) => r.to_name === text.name), colourOf, this.selectedId);
       }
+      if (selected) selected.text.select(selected.span);
       const list = this.root.querySelector("#region-list");
       if (!list) return;
       const sorted = [...this.regions].sort((a, b) => a.value.start - b.value.start || a.value.end - b.value.end);

@@ -138,5 +138,8 @@
     else if (event.code === "KeyR") { event.preventDefault(); openReject(current()); }
   });
 
+  // Mark as ground truth posts through htmx and swaps the step back in: select again.
+  review.addEventListener("htmx:afterSwap", () => select(cards()[0] || null));
+
   select(cards()[0] || null);
 })();

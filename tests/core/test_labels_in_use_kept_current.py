@@ -55,7 +55,7 @@ def test_annotation_changes_reach_listeners_inside_the_transaction(session, fact
         submit_annotation(session, task.id, user, Submission(result=[]))
         delete_annotation(session, annotation, actor_id=user.id)
     finally:
-        hooks._annotation_listeners.remove(listener)
+        hooks.remove_listener(listener)
     assert [c for c, _, _ in seen] == [hooks.AnnotationChange.CREATED, hooks.AnnotationChange.UPDATED,
                                       hooks.AnnotationChange.DELETED]
     assert all(t == task.id and a == user.id for _, t, a in seen)

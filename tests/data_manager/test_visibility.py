@@ -8,7 +8,7 @@ import pytest
 from tests.data_manager.helpers import annotate, auth
 from webapp.models import AssignmentKind, Distribution, Draft, OrgRole, ProjectRole, TaskAssignment
 
-WITHHOLDABLE = ("annotators", "agreement", "reviewers")
+WITHHOLDABLE = ("annotators", "agreement", "needs_attention", "reviewers")
 
 
 def _columns(html: str) -> set[str]:

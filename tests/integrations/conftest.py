@@ -1,4 +1,5 @@
-"""A webhook receiver on 127.0.0.1 that a test can stop and restart on the same port."""
+"""A webhook receiver on 127.0.0.1 that a test can stop and restart on the same port, and
+moto's standalone S3 server (a real HTTP endpoint, not a patched client)."""
 from __future__ import annotations
 
 import json
@@ -61,3 +62,16 @@ def loopback_allowed(app):
     app.config["QUORUM_OUTBOUND_ALLOWLIST"] = "127.0.0.1"
     yield LOOPBACK
     app.config.pop("QUORUM_OUTBOUND_ALLOWLIST", None)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()

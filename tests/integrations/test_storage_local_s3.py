@@ -3,7 +3,6 @@ moto's standalone server: a real HTTP endpoint, not a patched client."""
 from __future__ import annotations
 
 import json
-import socket
 from datetime import timedelta
 
 import boto3
@@ -47,19 +46,6 @@ def test_STO_1_local_paths_outside_the_root_are_refused(session, factory, app, f
     app.config.pop("QUORUM_LOCAL_FILES_ROOT")
     with pytest.raises(StorageError, match="off"):
         create_storage(session, project, StorageSettings("local", params={"path": "x"}), app.config)
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 def test_STO_1_STO_2_s3_json_tasks_round_trip_through_moto_server(session, factory, app, s3_endpoint):

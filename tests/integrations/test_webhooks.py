@@ -15,7 +15,7 @@ from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy
 from webapp.integrations.webhooks import (
     WebhookError, WebhookSettings, create_webhook, update_webhook, webhook_secret,
 )
-from webapp.hooks import _tasks_listeners, on_tasks_change
+from webapp.hooks import on_tasks_change, remove_listener
 from webapp.io import import_records
 from webapp.models import OrgRole, Task, WebhookDelivery
 from webapp.models._types import utcnow
@@ -102,7 +102,7 @@ def test_WH_1_tasks_deleted_with_project_is_queued_before_the_delete(session, fa
         delete_project(session, project, manager.id)
         session.commit()
     finally:
-        _tasks_listeners.remove(listener)
+        remove_listener(listener)
     assert seen == [("TASKS_DELETED", 2)]
 
 

@@ -68,7 +68,7 @@ def test_QA_6_dashboard_partial_shows_charts_accuracy_and_low_tasks(session, fac
     assert 'id="quality-matrix"' in html and f'title="{c.email}"' in html
     assert 'data-kind="annotator"' in html and b.email in html
     assert f'data-task-id="{tasks[1].id}"' in html
-    assert "agreement_lt=80" in html
+    assert "agreement_max=79.99" in html and "agreement_lt" not in html
     assert "<script" not in html and "cdn" not in html.lower()
 
 
@@ -76,3 +76,30 @@ def test_QA_6_dashboard_partial_refused_to_annotators(session, factory, client):
     project, (a, _, _), _ = _labelled(session, factory)
     login(client, a)
     assert client.get(f"/projects/{project.id}/dashboard/quality").status_code == 403
+
+
+def _link(html: str, anchor_id: str) -> str:
+    import html as html_lib
+    import re
+
+    return html_lib.unescape(re.search(rf'id="{anchor_id}" href="([^"]+)"', html).group(1))
+
+
+def _dm_task_ids(html: str) -> set[int]:
+    import re
+
+    return {int(i) for i in re.findall(r'<tr data-task-id="(\d+)"', html)}
+
+
+def test_QA_5_dashboard_links_open_the_matching_data_manager_filters(session, factory, client):
+    """The low-agreement link uses the Data Manager's own parameter names (agreement_max),
+    so following it lists exactly the tasks below the threshold; the flagged ones too."""
+    project, _, tasks = _labelled(session, factory)
+    tasks[0].needs_attention = True
+    session.commit()
+    login(client, project.created_by)
+    html = client.get(f"/projects/{project.id}/dashboard/quality").get_data(as_text=True)
+    below = client.get(_link(html, "dm-below-threshold")).get_data(as_text=True)
+    assert _dm_task_ids(below) == {tasks[1].id}  # agreement 0 < 80; the others are at 100
+    flagged = client.get(_link(html, "dm-needs-attention")).get_data(as_text=True)
+    assert _dm_task_ids(flagged) == {tasks[0].id}

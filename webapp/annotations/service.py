@@ -84,9 +84,11 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     annotation.result = result
     annotation.was_cancelled = sub.was_cancelled
     annotation.lead_time = sub.lead_time
-    annotation.ground_truth = sub.ground_truth and not sub.was_cancelled
     annotation.updated_at = utcnow()
     session.flush()
+    wanted = sub.ground_truth and not sub.was_cancelled
+    if bool(annotation.ground_truth) != wanted:
+        set_ground_truth(session, annotation, wanted)  # one per task (QA-6)
     if sub.comment.strip():
         session.add(Comment(task_id=task.id, annotation_id=annotation.id, author_id=user.id, text=sub.comment.strip()))
     if _releases_reservation(project, sub.was_cancelled):

@@ -1,6 +1,7 @@
 """Data Manager: the project's task table with filters, ordering, tabs and bulk actions
 (DM-1), shown per the who-sees-what rules (OPT-3, REV-6, REV-8). No Flask here."""
 from webapp.data_manager import indexes  # noqa: F401 - attaches the indexes to the Task table
+from webapp.data_manager import search_index  # noqa: F401 - creates the text search index with the Task table
 from webapp.data_manager.actions import ActionResult, BulkAction, get_action, register_action, registered_actions, run_action
 from webapp.data_manager.columns import BY_KEY, COLUMNS
 from webapp.data_manager.page import Page, TaskRow, load_page, row_json

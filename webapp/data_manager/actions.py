@@ -22,14 +22,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from webapp.access import Action
 from webapp.assignments import AssignmentError, Selection, assign, unassign
+from webapp.dbutil import begin_write
 from webapp.hooks import TasksChange, TasksEvent, tasks_changed
 from webapp.labels_in_use import update_labels_in_use
 from webapp.models import Annotation, AssignmentKind, Project, Task, User
+from webapp.quality.ground_truth import set_ground_truth_of
 
 CHUNK = 500  # ids per statement: well under every driver's parameter limit
 STREAM_SELECTION_LIMIT = 100
@@ -127,43 +129,40 @@ def _assigner(kind: AssignmentKind, add: bool) -> ActionFunc:
     return run
 
 
+def _lock_tasks(session: Session, project: Project, chunk: list[int]) -> None:
+    """The writers' lock order: the project row, then the tasks (in id order)."""
+    begin_write(session)
+    session.scalar(select(Project.id).where(Project.id == project.id).with_for_update())
+    session.scalars(
+        select(Task.id).where(Task.project_id == project.id, Task.id.in_(chunk)).order_by(Task.id).with_for_update()
+    ).all()
+
+
 def mark_ground_truth(session: Session, project: Project, user: User, task_ids: list[int]) -> str:
-    """Mark each task's most recent submitted (non-cancelled) annotation as ground truth."""
+    """Mark each task's most recent submitted (non-cancelled) annotation as its ground
+    truth, through the quality rule (one per task, QA-6); one transaction per chunk."""
     marked = 0
     for chunk in chunked(task_ids):
-        other = aliased(Annotation)  # not correlated with the UPDATE's own table
-        latest = (
-            select(func.max(other.id))
-            .where(other.task_id.in_(chunk), other.was_cancelled.is_(False))
-            .group_by(other.task_id)
-        )
-        marked += len(session.scalars(
-            update(Annotation).where(Annotation.id.in_(latest)).values(ground_truth=True)
-            .returning(Annotation.id).execution_options(synchronize_session=False)
-        ).all())
-        _refresh_ground_truth(session, project, chunk)
-    session.commit()
+        _lock_tasks(session, project, chunk)
+        latest = session.scalars(
+            select(func.max(Annotation.id))
+            .where(Annotation.task_id.in_(chunk), Annotation.was_cancelled.is_(False))
+            .group_by(Annotation.task_id)
+        ).all()
+        marked += set_ground_truth_of(session, latest, True)
+        session.commit()
     return f"Marked {_plural(marked, 'annotation')} as ground truth."
 
 
 def unmark_ground_truth(session: Session, project: Project, user: User, task_ids: list[int]) -> str:
     for chunk in chunked(task_ids):
-        session.execute(
-            update(Annotation).where(Annotation.task_id.in_(chunk), Annotation.ground_truth.is_(True))
-            .values(ground_truth=False).execution_options(synchronize_session=False)
-        )
-        _refresh_ground_truth(session, project, chunk)
-    session.commit()
+        _lock_tasks(session, project, chunk)
+        marked = session.scalars(
+            select(Annotation.id).where(Annotation.task_id.in_(chunk), Annotation.ground_truth.is_(True))
+        ).all()
+        set_ground_truth_of(session, marked, False)
+        session.commit()
     return f"Removed ground truth from {_plural(len(task_ids), 'task')}."
-
-
-def _refresh_ground_truth(session: Session, project: Project, chunk: list[int]) -> None:
-    gt = exists().where(Annotation.task_id == Task.id, Annotation.ground_truth.is_(True))
-    session.execute(
-        update(Task).where(Task.project_id == project.id, Task.id.in_(chunk))
-        .values(has_ground_truth=gt).execution_options(synchronize_session=False)
-    )
-    session.expire_all()
 
 
 def open_in_stream(session: Session, project: Project, user: User, task_ids: list[int]) -> ActionResult:

@@ -20,6 +20,7 @@ class Column:
     title: str
     sort: ColumnElement | None = None  # None: not sortable
     range_filter: bool = False  # min/max filter on `sort`
+    flag_filter: bool = False  # yes/no filter on the boolean `sort`
     default: bool = True  # shown before the user picks columns
 
 
@@ -33,13 +34,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("agreement", "Agreement", Task.agreement, range_filter=True),
     Column("annotators", "Annotators"),
     Column("reviewers", "Reviewers"),
-    Column("reviewed", "Reviewed", Task.is_reviewed),  # review counters (REV-2)
-    Column("ground_truth", "Ground truth", Task.has_ground_truth),
+    Column("reviewed", "Reviewed", Task.is_reviewed, flag_filter=True),  # review counters (REV-2)
+    Column("ground_truth", "Ground truth", Task.has_ground_truth, flag_filter=True),
+    # QA-5: below the agreement threshold with no annotator left to add.
+    Column("needs_attention", "Needs attention", Task.needs_attention, flag_filter=True),
     Column("updated", "Updated", Task.updated_at, default=False),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 # Visibility rules may withhold these; the rest are every viewer's (OPT-3, REV-6, REV-8).
-WITHHOLDABLE = frozenset({"annotators", "agreement", "reviewers"})
+WITHHOLDABLE = frozenset({"annotators", "agreement", "needs_attention", "reviewers"})
+# Columns that follow agreement's visibility (they reveal how annotators agree).
+WITH_AGREEMENT = frozenset({"agreement", "needs_attention"})
 
 
 def sortable(allowed: frozenset[str]) -> list[Column]:

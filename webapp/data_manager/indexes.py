@@ -17,6 +17,7 @@ DATA_MANAGER_INDEXES = (
     Index("ix_task_dm_predictions", _t.c.project_id, _t.c.total_predictions, _t.c.id),
     Index("ix_task_dm_agreement", _t.c.project_id, _t.c.agreement, _t.c.id),
     Index("ix_task_dm_ground_truth", _t.c.project_id, _t.c.has_ground_truth, _t.c.id),
+    Index("ix_task_dm_needs_attention", _t.c.project_id, _t.c.needs_attention, _t.c.id),
     Index("ix_task_dm_reviewed", _t.c.project_id, _t.c.is_reviewed, _t.c.id),
     Index("ix_task_dm_updated", _t.c.project_id, _t.c.updated_at, _t.c.id),
 )

@@ -39,8 +39,7 @@ class Page:
 def load_page(session: Session, project: Project, viewer: Viewer, query: TaskQuery, columns=None) -> Page:
     """The page's tasks with the computed columns in `columns` (default: the query's),
     never one the viewer may not see."""
-    dialect = session.get_bind().dialect.name
-    probe = session.scalars(page_select(project, viewer, query, dialect)).all()
+    probe = session.scalars(page_select(session, project, viewer, query)).all()
     ids = probe[: query.size]
     by_id = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(ids)))} if ids else {}
     rows = [TaskRow(by_id[i]) for i in ids]
@@ -112,6 +111,7 @@ def row_json(row: TaskRow, viewer: Viewer, body: dict) -> dict:
         reviewers=row.values.get("reviewers", []),
         prediction_score=row.values.get("prediction_score"),
         has_ground_truth=t.has_ground_truth,
+        needs_attention=t.needs_attention,
         is_reviewed=t.is_reviewed,
         reviews_accepted=t.reviews_accepted,
         reviews_rejected=t.reviews_rejected,

@@ -11,10 +11,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Select, Text, cast, exists, or_, select
+from sqlalchemy import Select, Text, cast, exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.data_manager.columns import BY_KEY, COLUMNS, sortable
+from webapp.data_manager.search_index import search_clause, search_driven
 from webapp.data_manager.visibility import Viewer
 from webapp.models import Annotation, Project, Task
 
@@ -30,7 +32,7 @@ class TaskQuery:
     q: str = ""  # text search in the task data
     label: str = ""  # a label or choice some annotation uses
     annotator: int | None = None
-    ground_truth: bool | None = None
+    flags: tuple[tuple[str, bool], ...] = ()  # (boolean column, wanted value): yes/no filters
     ranges: tuple[tuple[str, float | None, float | None], ...] = ()  # (column, min, max)
     sort: str = "id"  # a sortable column key, "-" prefixed for descending
     page: int = 1
@@ -41,6 +43,9 @@ class TaskQuery:
     def offset(self) -> int:
         return (self.page - 1) * self.size
 
+    def flag_of(self, key: str) -> bool | None:
+        return next((value for k, value in self.flags if k == key), None)
+
     def range_of(self, key: str) -> tuple[float | None, float | None]:
         return next(((low, high) for k, low, high in self.ranges if k == key), (None, None))
 
@@ -48,8 +53,8 @@ class TaskQuery:
         """URL parameters for this query (with `changes` applied), defaults left out."""
         query = replace(self, **changes)
         out = {"q": query.q, "label": query.label, "annotator": query.annotator or ""}
-        if query.ground_truth is not None:
-            out["ground_truth"] = "yes" if query.ground_truth else "no"
+        for key, value in query.flags:
+            out[key] = "yes" if value else "no"
         for key, low, high in query.ranges:
             out[f"{key}_min"], out[f"{key}_max"] = _num(low), _num(high)
         if query.sort != "id":
@@ -101,12 +106,15 @@ def parse_query(args: Mapping[str, str], viewer: Viewer) -> TaskQuery:
     raw = args.getlist("cols") if hasattr(args, "getlist") else [args.get("cols") or ""]
     chosen = [k for k in ",".join(raw).split(",") if k in allowed]
     columns = tuple(chosen) if chosen else tuple(k for k in TaskQuery().columns if k in allowed)
-    gt = args.get("ground_truth")
+    flags = tuple(
+        (c.key, args.get(c.key) == "yes")
+        for c in COLUMNS if c.flag_filter and c.key in allowed and args.get(c.key) in ("yes", "no")
+    )
     return TaskQuery(
         q=(args.get("q") or "").strip()[:200],
         label=(args.get("label") or "").strip()[:200],
         annotator=_int(args.get("annotator"), 0) or None if "annotators" in allowed else None,
-        ground_truth={"yes": True, "no": False}.get(gt or ""),
+        flags=flags,
         ranges=ranges,
         sort=sort,
         page=page,
@@ -131,19 +139,31 @@ def _json_contains(column, text: str, dialect: str, quoted: bool = False) -> Col
     ))
 
 
-def _conditions(project: Project, viewer: Viewer, query: TaskQuery, dialect: str) -> list[ColumnElement]:
+def _label_used(label: str, dialect: str) -> ColumnElement:
+    """The label (any string value of the result equal to it). PostgreSQL: a JSON path,
+    which reads the JSONB without printing it and whose default selectivity lets the
+    planner merge-join annotations in task order; elsewhere a LIKE on the JSON text."""
+    if dialect != "postgresql":
+        return _json_contains(Annotation.result, label, dialect, quoted=True)
+    path = literal_column("'strict $.** ? (@ == $label)'::jsonpath")
+    return func.jsonb_path_exists(Annotation.result, path, func.jsonb_build_object("label", cast(label, Text)))
+
+
+def _conditions(
+    project: Project, viewer: Viewer, query: TaskQuery, dialect: str, text: bool = True
+) -> list[ColumnElement]:
+    """The filters as WHERE terms (the text search left out when `text` is false)."""
     where = [Task.project_id == project.id]
     if viewer.scope is not None:
         where.append(viewer.scope)
-    if query.q:
-        # A LIKE over the JSON text: no index can serve it, so it scans candidates in
-        # sort order until the page is full (fast for common terms, slow for rare ones).
-        where.append(_json_contains(Task.data, query.q, dialect))
+    if query.q and text:  # full-text, word prefixes (search_index.py); no word in it: LIKE
+        found = search_clause(dialect, query.q)
+        where.append(found if found is not None else _json_contains(Task.data, query.q, dialect))
     if query.label:
         used = exists().where(
             Annotation.task_id == Task.id,
             Annotation.was_cancelled.is_(False),
-            _json_contains(Annotation.result, query.label, dialect, quoted=True),
+            _label_used(query.label, dialect),
         )
         if not viewer.sees_all_annotations:
             used = used.where(Annotation.completed_by_id == viewer.user_id)
@@ -154,8 +174,8 @@ def _conditions(project: Project, viewer: Viewer, query: TaskQuery, dialect: str
                 Annotation.completed_by_id == query.annotator, Annotation.project_id == project.id
             )
         ))
-    if query.ground_truth is not None:
-        where.append(Task.has_ground_truth.is_(query.ground_truth))
+    for key, value in query.flags:
+        where.append(BY_KEY[key].sort.is_(value))
     for key, low, high in query.ranges:
         column = BY_KEY[key].sort
         if low is not None:
@@ -165,23 +185,31 @@ def _conditions(project: Project, viewer: Viewer, query: TaskQuery, dialect: str
     return where
 
 
-def matching(project: Project, viewer: Viewer, query: TaskQuery, dialect: str) -> Select:
+def matching(session: Session, project: Project, viewer: Viewer, query: TaskQuery) -> Select:
     """SELECT Task.id of every task the viewer sees that matches the filters, unordered."""
-    return select(Task.id).where(*_conditions(project, viewer, query, dialect))
+    return select(Task.id).where(*_conditions(project, viewer, query, _dialect(session)))
 
 
-def page_select(project: Project, viewer: Viewer, query: TaskQuery, dialect: str) -> Select:
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def page_select(session: Session, project: Project, viewer: Viewer, query: TaskQuery) -> Select:
     """The ids of one page plus one (the next-page probe). Ids only, so the offset is
-    skipped inside the (project_id, column, id) index without reading task rows."""
+    skipped inside the (project_id, column, id) index without reading task rows; a text
+    search in id order walks the search index instead (search_index.search_driven)."""
+    dialect = _dialect(session)
     column = BY_KEY[query.sort.lstrip("-")].sort
     descending = query.sort.startswith("-")
+    driven = search_driven(dialect, query.q) if column is Task.id else None
+    if driven is not None:
+        joined, matched, column = driven
+        stmt = select(Task.id).select_from(joined).where(
+            matched, *_conditions(project, viewer, query, dialect, text=False)
+        )
+    else:
+        stmt = select(Task.id).where(*_conditions(project, viewer, query, dialect))
     order = [column.desc(), Task.id.desc()] if descending else [column.asc(), Task.id.asc()]
-    if column is Task.id:
+    if column is Task.id or driven is not None:
         order = order[:1]
-    return (
-        select(Task.id)
-        .where(*_conditions(project, viewer, query, dialect))
-        .order_by(*order)
-        .offset(query.offset)
-        .limit(query.size + 1)
-    )
+    return stmt.order_by(*order).offset(query.offset).limit(query.size + 1)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from webapp.access import effective_role
-from webapp.data_manager.columns import BY_KEY
+from webapp.data_manager.columns import BY_KEY, WITH_AGREEMENT, WITHHOLDABLE
 from webapp.models import (
     Annotation,
     AssignmentKind,
@@ -45,10 +45,10 @@ def withheld_columns(project: Project, role: OrgRole) -> frozenset[str]:
     if role.can_manage:
         return frozenset()
     if role is OrgRole.ANNOTATOR:
-        return frozenset({"annotators", "agreement", "reviewers"})  # OPT-3
+        return WITHHOLDABLE  # OPT-3
     withheld = {"reviewers"}  # REV-6: no other reviewers
     if not project.show_agreement_to_reviewers:
-        withheld.add("agreement")  # REV-8
+        withheld |= WITH_AGREEMENT  # REV-8
     return frozenset(withheld)
 
 

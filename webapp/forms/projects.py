@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import ColorField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+from wtforms.fields.choices import SelectChoice
 
 from webapp.labeling.templates import NLP_TEMPLATES
 
@@ -15,7 +16,7 @@ class CreateProjectForm(FlaskForm):
     workspace_id = SelectField("Workspace", coerce=int)
     template = RadioField(
         "Labeling template",
-        choices=[(key, t.title) for key, t in NLP_TEMPLATES.items()],
+        choices=[SelectChoice(key, t.title) for key, t in NLP_TEMPLATES.items()],
         default="text_classification",
     )
 
@@ -25,12 +26,12 @@ class ImportForm(FlaskForm):
 
 
 EXPORT_TYPES = [
-    ("JSON", "JSON (Label Studio)"),
-    ("JSON_MIN", "JSON-MIN"),
-    ("CSV", "CSV"),
-    ("TSV", "TSV"),
-    ("CONLL2003", "CoNLL 2003"),
-    ("SPACY", "spaCy DocBin"),
+    SelectChoice("JSON", "JSON (Label Studio)"),
+    SelectChoice("JSON_MIN", "JSON-MIN"),
+    SelectChoice("CSV", "CSV"),
+    SelectChoice("TSV", "TSV"),
+    SelectChoice("CONLL2003", "CoNLL 2003"),
+    SelectChoice("SPACY", "spaCy DocBin"),
 ]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from webapp.forms.settings_shared import (
     HelpRadioField,
@@ -42,7 +43,7 @@ SAMPLING = [
      "first, to minimize the amount of data that needs to be labeled while maximizing the performance "
      "of the model."),
 ]
-NO_LIVE_SOURCE = ("", "No live predictions")
+NO_LIVE_SOURCE = SelectChoice("", "No live predictions")
 
 
 class AnnotationForm(SettingsForm):
@@ -79,11 +80,10 @@ class AnnotationForm(SettingsForm):
     )
     sampling = HelpRadioField("Task sampling", "sampling", SAMPLING)
 
-    def __init__(self, project, model_versions: list[str], *args, **kwargs):
+    def __init__(self, project, sources: list[tuple[str, str]], *args, **kwargs):
+        """`sources`: (value, label) of the live predictions sources (webapp.ml.sources)."""
         super().__init__(project, *args, **kwargs)
-        self.live_predictions_source.choices = [NO_LIVE_SOURCE] + [
-            (f"version:{v}", f"Prediction set {v or '(no version)'}") for v in model_versions
-        ]
+        self.live_predictions_source.choices = [NO_LIVE_SOURCE, *(SelectChoice(v, label) for v, label in sources)]
 
     @property
     def is_manual(self) -> bool:

@@ -8,6 +8,7 @@ from wtforms import (
     TextAreaField, ValidationError, widgets,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
 
 from webapp.integrations.webhooks import ACTIONS, WebhookSettings
 from webapp.io.storage.base import KINDS
@@ -37,7 +38,7 @@ class WebhookForm(FlaskForm):
     headers = TextAreaField("Headers (one “Name: value” a line)")
     send_payload = BooleanField("Send payload", default=True)
     send_for_all_actions = BooleanField("Send for all actions", default=True)
-    actions = CheckboxesField("Events", choices=[(a, a) for a in ACTIONS])
+    actions = CheckboxesField("Events", choices=[SelectChoice(a) for a in ACTIONS])
     is_active = BooleanField("Active", default=True)
     secret = PasswordField("Signing secret (leave empty to keep it, or to generate one)")
 
@@ -62,17 +63,21 @@ class WebhookForm(FlaskForm):
 
 
 class StorageForm(FlaskForm):
-    role = SelectField("Use as", choices=[("source", "Source (import tasks)"), ("target", "Target (export annotations)")])
-    kind = SelectField("Storage type", choices=[(k, k) for k in KINDS])
+    role = SelectField("Use as", choices=[SelectChoice("source", "Source (import tasks)"),
+                                           SelectChoice("target", "Target (export annotations)")])
+    kind = SelectField("Storage type", choices=[SelectChoice(k) for k in KINDS])
     title = StringField("Title")
     path = StringField("Local path (under the server's files root)")
     bucket = StringField("Bucket")
     prefix = StringField("Prefix / key pattern")
     regex_filter = StringField("File filter regex")
-    mode = SelectField("Objects are", choices=[("text", "one task per object (text)"), ("json", "task JSON (treat every object as a source)")])
+    mode = SelectField("Objects are", choices=[SelectChoice("text", "one task per object (text)"),
+                                                SelectChoice("json", "task JSON (treat every object as a source)")])
     endpoint_url = StringField("Endpoint URL (S3-compatible)")
     region = StringField("Region")
     access_key_id = StringField("Access key ID")
+    presign = BooleanField("Use pre-signed URLs (s3:// references in task data open through a short-lived signed link)", default=True)
+    presign_ttl = IntegerField("Pre-signed URL expiry (minutes)", default=15, validators=[Optional(), NumberRange(1, 10080)])
     host = StringField("Redis host")
     port = IntegerField("Redis port", validators=[Optional(), NumberRange(1, 65535)])
     db = IntegerField("Redis database", validators=[Optional(), NumberRange(0, 255)])
@@ -82,7 +87,7 @@ class StorageForm(FlaskForm):
     write_on_submit = BooleanField("Target: write on every submit")
 
     PARAMS = ("path", "bucket", "prefix", "regex_filter", "mode", "endpoint_url", "region",
-              "access_key_id", "host", "port", "db")
+              "access_key_id", "presign", "presign_ttl", "host", "port", "db")
 
     def params(self) -> dict:
         return {name: self[name].data for name in self.PARAMS if self[name].data not in (None, "")}

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, SelectField
 from wtforms.validators import InputRequired
+from wtforms.fields.choices import SelectChoice
 
-ROLE_CHOICES = [("", "Organisation role"), ("annotator", "Annotator"), ("reviewer", "Reviewer")]
+ROLE_CHOICES = [SelectChoice("", "Organisation role"), SelectChoice("annotator", "Annotator"),
+                SelectChoice("reviewer", "Reviewer")]
 
 
 class AddMemberForm(FlaskForm):

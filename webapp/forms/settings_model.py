@@ -4,35 +4,89 @@ from __future__ import annotations
 import json
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, PasswordField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.ml.connections import Connection, connection_problems
 from webapp.models.ml import ModelKind
 
-# External kinds (ML-1 backend, LLM source) join this list, with their URL and auth
-# fields, when their clients exist; MLModel already has the columns.
-AVAILABLE_KINDS = [SelectChoice(ModelKind.BUILTIN.value, "Built-in NLP model (no server: classification and NER)")]
+KINDS = [
+    SelectChoice(ModelKind.BUILTIN.value, "Built-in NLP model (no server: classification and NER)"),
+    SelectChoice(ModelKind.ML_BACKEND.value, "Label Studio ML backend"),
+    SelectChoice(ModelKind.OPENAI_CHAT.value, "OpenAI-compatible chat endpoint (zero-shot LLM)"),
+]
+AUTH_METHODS = [SelectChoice("none", "No authentication"), SelectChoice("basic", "Basic (user and password)"),
+                SelectChoice("token", "Token (Authorization: Token …; Bearer for chat endpoints)")]
+
+
+FIELD_OF = {"secret": "auth_secret", "model": "llm_model"}  # domain problem -> form field
 
 
 class ModelConnectionForm(FlaskForm):
-    kind = SelectField("Model", choices=AVAILABLE_KINDS, default=ModelKind.BUILTIN.value)
+    """A connection (ML-1). `has_secret` (set by the view when editing) lets a blank
+    secret keep the stored one; a secret is never rendered back."""
+
+    kind = SelectField("Model", choices=KINDS, default=ModelKind.BUILTIN.value)
     title = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    extra_params = TextAreaField("Extra parameters (JSON object)", validators=[Optional()])
+    url = URLField("URL", validators=[Length(max=500)],
+                   description="The backend's base URL, or the chat API's base (…/v1) or …/chat/completions URL.")
+    auth_method = SelectField("Authentication", choices=AUTH_METHODS, default="none")
+    basic_auth_user = StringField("User", validators=[Length(max=200)])
+    auth_secret = PasswordField("Password, token or API key",
+                                description="Stored encrypted; leave blank to keep the current one.")
+    llm_model = StringField("Chat model name", validators=[Length(max=200)],
+                            description="For chat endpoints, e.g. gpt-4o-mini.")
+    prompt = TextAreaField("Prompt template", validators=[Optional()],
+                           description="For chat endpoints: {text} is the task text, {labels} the config's labels. "
+                                       "Blank: a built-in prompt per control type.")
+    extra_params = TextAreaField("Extra parameters (JSON object)", validators=[Optional()],
+                                 description="A JSON object: sent to a backend's /setup as extra_params; for chat "
+                                             "endpoints also system, temperature, timeout (seconds).")
     interactive_preannotations = BooleanField("Interactive preannotations")
     is_active = BooleanField("Active", default=True)
+    has_secret = False
 
     def validate_extra_params(self, field) -> None:
         try:
-            value = json.loads(field.data) if field.data.strip() else {}
+            value = json.loads(field.data) if (field.data or "").strip() else {}
         except json.JSONDecodeError as exc:
             raise ValidationError(f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
         if not isinstance(value, dict):
             raise ValidationError("Extra parameters must be a JSON object, like {\"key\": \"value\"}.")
 
+    def validate(self, extra_validators=None) -> bool:
+        """Field checks, then the domain's rules for a connection of the chosen kind."""
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        problems = connection_problems(self.connection(), self.has_secret)
+        for name, message in problems.items():
+            getattr(self, FIELD_OF.get(name, name)).errors.append(message)
+        return not problems
+
+    def connection(self) -> Connection:
+        return Connection(
+            kind=ModelKind(self.kind.data), title=self.title.data, url=(self.url.data or "").strip(),
+            auth_method=self.auth_method.data, basic_auth_user=(self.basic_auth_user.data or "").strip(),
+            secret=self.auth_secret.data or "", extra_params=self.extra_params_dict,
+            interactive_preannotations=self.interactive_preannotations.data, is_active=self.is_active.data,
+        )
+
     @property
     def extra_params_dict(self) -> dict:
-        return json.loads(self.extra_params.data) if self.extra_params.data.strip() else {}
+        params = json.loads(self.extra_params.data) if (self.extra_params.data or "").strip() else {}
+        if self.kind.data == ModelKind.OPENAI_CHAT.value:
+            params.update({"model": (self.llm_model.data or "").strip(), "prompt": self.prompt.data or ""})
+        return params
+
+    def fill_from(self, model) -> None:
+        """Edit form: the chat fields from extra_params, the rest as JSON; no secret."""
+        params = dict(model.extra_params or {})
+        if model.kind is ModelKind.OPENAI_CHAT:
+            self.llm_model.data = params.pop("model", "")
+            self.prompt.data = params.pop("prompt", "")
+        self.extra_params.data = json.dumps(params) if params else ""
 
 
 class TrainOnSubmitForm(FlaskForm):

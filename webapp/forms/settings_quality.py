@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from wtforms import SelectField, StringField
 from wtforms.widgets import NumberInput, RangeInput
+from wtforms.fields.choices import SelectChoice
 
 from webapp.forms.settings_shared import HelpRadioField, SettingsForm, number_field, setting_checkbox
 from webapp.labeling import ConfigError, ControlType, LabelingConfig, parse_config
@@ -81,7 +82,7 @@ def quality_form(project, *args, **kwargs) -> QualityForm:
     for ctype in dict.fromkeys(c.type.value for c in config.controls.values()):
         name = f"metric_{ctype}"
         chosen = project.agreement_metrics.get(ctype, DEFAULT_AGREEMENT_METRICS.get(ctype))
-        choices = [(m.value, METRIC_NAMES[m.value]) for m in SUITED_METRICS[ctype]]
+        choices = [SelectChoice(m.value, METRIC_NAMES[m.value]) for m in SUITED_METRICS[ctype]]
         setattr(Form, name, SelectField(f"{ctype}", choices=choices, default=chosen, validate_choice=False))
         Form.metric_fields.append((name, ctype))
     for i, control in enumerate(c for c in config.controls.values() if c.type in WEIGHTED):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import NumberInput
 
@@ -72,7 +73,7 @@ class HelpRadioField(RadioField):
     def __init__(self, label: str, api_name: str, choices, **kwargs):
         self.help = {value: text for value, _, text in choices}
         super().__init__(
-            label, choices=[(value, text) for value, text, _ in choices],
+            label, choices=[SelectChoice(value, text) for value, text, _ in choices],
             validators=[Parsed(api_name)], validate_choice=False, **kwargs,
         )
 

@@ -4,8 +4,12 @@ Default: private, loopback, link-local and other non-public addresses are refuse
 project manager cannot make the server probe its own network (SSRF). Config:
 QUORUM_ALLOW_PRIVATE_NETWORKS=true allows them all; QUORUM_OUTBOUND_ALLOWLIST (comma
 separated hostnames, IPs or CIDRs) allows chosen ones. Redirects are followed by hand,
-each hop checked again. Known limit: the address is resolved once for the check and again
-by the HTTP client (a DNS rebinding window).
+each hop checked again.
+
+No DNS rebinding: a host is resolved once, every address it resolves to is checked, and the
+connection then goes to the checked address itself (pinned_transport.py), never to a second
+answer of the resolver; the Host header, TLS SNI and certificate check keep the hostname.
+Proxies from the environment are not used: they would resolve the host themselves.
 """
 from __future__ import annotations
 
@@ -17,7 +21,10 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from webapp.integrations.pinned_transport import Address, pinned_session
+
 MAX_REDIRECTS = 3
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ForbiddenDestination(ValueError):
@@ -41,15 +48,20 @@ class OutboundPolicy:
                 continue
         return False
 
-    def check_url(self, url: str) -> None:
+    def check_url(self, url: str) -> Address:
+        """Resolve the URL's host once; refuse it unless every address is allowed; answer
+        the address to connect to."""
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
             raise ForbiddenDestination("Only http:// and https:// URLs with a host are allowed.")
         host = parts.hostname
         try:
-            infos = socket.getaddrinfo(host, parts.port or 80, proto=socket.IPPROTO_TCP)
-        except socket.gaierror as exc:
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, ValueError) as exc:
             raise ForbiddenDestination(f"Cannot resolve host {host!r}.") from exc
+        if not infos:
+            raise ForbiddenDestination(f"Cannot resolve host {host!r}.")
         for info in infos:
             address = ipaddress.ip_address(info[4][0].split("%")[0])
             if address.is_global or self.allow_private or self._allowlisted(host, address):
@@ -58,6 +70,7 @@ class OutboundPolicy:
                 f"{host} resolves to the non-public address {address}; "
                 "allow it with QUORUM_OUTBOUND_ALLOWLIST or QUORUM_ALLOW_PRIVATE_NETWORKS."
             )
+        return Address(infos[0][0], infos[0][4])
 
 
 def policy_from_config(config: Mapping) -> OutboundPolicy:
@@ -72,12 +85,12 @@ def policy_from_config(config: Mapping) -> OutboundPolicy:
 
 
 def safe_request(policy: OutboundPolicy, method: str, url: str, **kwargs) -> requests.Response:
-    """One request under the policy; redirects followed only to allowed hosts."""
+    """One request under the policy, sent to the checked address; redirects followed only
+    to allowed hosts, each hop resolved, checked and pinned again."""
     for _ in range(MAX_REDIRECTS + 1):
-        policy.check_url(url)
-        response = requests.request(
-            method, url, timeout=policy.timeout, allow_redirects=False, **kwargs
-        )
+        address = policy.check_url(url)
+        with pinned_session(address) as session:
+            response = session.request(method, url, timeout=policy.timeout, allow_redirects=False, **kwargs)
         if not response.is_redirect:
             return response
         url = urljoin(url, response.headers["Location"])

@@ -1,16 +1,18 @@
-"""Reactions of the integrations domain to annotation and task changes (see webapp/hooks.py):
-webhook outbox rows, and target storages that write on every submit asking for a sync."""
+"""Reactions of the integrations domain to annotation, task, review and training events
+(see webapp/hooks.py): webhook outbox rows, written in the changing transaction, and target
+storages that write on every submit asking for a sync."""
 from __future__ import annotations
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.hooks import (
-    AnnotationChange, AnnotationEvent, TasksEvent, on_annotation_change, on_tasks_change,
+    AnnotationChange, AnnotationEvent, ReviewEvent, TasksEvent, TrainingEvent,
+    on_annotation_change, on_review_change, on_tasks_change, on_training_started,
 )
-from webapp.integrations.payloads import annotation_payload, project_payload, task_payload
+from webapp.integrations.payloads import annotation_payload, project_payload, review_payload, task_payload
 from webapp.integrations.webhooks import enqueue
-from webapp.models import Storage
+from webapp.models import Project, Storage
 
 # A skip is an annotation with was_cancelled, as in Label Studio.
 _ANNOTATION_ACTIONS = {
@@ -44,6 +46,23 @@ def tasks_webhooks(session: Session, event: TasksEvent) -> None:
     enqueue(session, event.project.id, event.change.value, lambda: {
         "tasks": [{"id": task_id} for task_id in event.task_ids],
         "project": project_payload(event.project),
+    })
+
+
+@on_review_change
+def review_webhooks(session: Session, event: ReviewEvent) -> None:
+    enqueue(session, event.project.id, event.change.value, lambda: {
+        "review": review_payload(event.review),
+        "annotation": annotation_payload(event.annotation),
+        "task": task_payload(event.task),
+        "project": project_payload(event.project),
+    })
+
+
+@on_training_started
+def training_webhooks(session: Session, event: TrainingEvent) -> None:
+    enqueue(session, event.project_id, "START_TRAINING", lambda: {
+        "project": project_payload(session.get(Project, event.project_id)),
     })
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from webapp.io.export_json import annotation_entry, iso
-from webapp.models import Annotation, Project, Task
+from webapp.models import Annotation, Project, Review, ReviewAction, Task
+
+_ACCEPTING = (ReviewAction.ACCEPT, ReviewAction.FIX_AND_ACCEPT)
 
 
 def project_payload(project: Project) -> dict:
@@ -31,6 +33,22 @@ def task_payload(task: Task) -> dict:
 
 def annotation_payload(annotation: Annotation) -> dict:
     return {**annotation_entry(annotation), "task": annotation.task_id, "project": annotation.project_id}
+
+
+def review_payload(review: Review) -> dict:
+    """Label Studio Enterprise's review object, plus Quorum's exact action and comment."""
+    fixed = review.action is ReviewAction.FIX_AND_ACCEPT
+    return {
+        "id": review.id,
+        "annotation": review.annotation_id,
+        "created_by": review.reviewer_id,
+        "accepted": review.action in _ACCEPTING,
+        "action": review.action.value,
+        "remove_from_queue": review.action is ReviewAction.REJECT_REMOVE,
+        "comment": review.comment,
+        "previous_annotation_history_result": review.previous_result if fixed else None,
+        "created_at": iso(review.created_at),
+    }
 
 
 def exported_annotation(task: Task, annotation: Annotation) -> dict:

@@ -3,13 +3,20 @@
 A job is claimed by a conditional UPDATE (pending -> running) whose row count says who
 won, so several app processes may poll the same table safely. Tests call
 `run_pending_jobs(session)` instead of waiting for the scheduler.
+
+A worker that dies mid-job leaves its row RUNNING. The running worker keeps a heartbeat
+(set on claim and on every `report_progress`); each runner pass first puts jobs whose
+heartbeat is older than STALE_AFTER back to PENDING, up to MAX_ATTEMPTS claims in all,
+then marks them FAILED with a message. A late answer from the presumed-dead worker is
+ignored: a job's outcome is recorded only by the claim (attempt) that is current.
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,6 +26,10 @@ from webapp.models.ml import BackgroundJob, JobStatus
 log = logging.getLogger(__name__)
 Handler = Callable[[Session, BackgroundJob], str]  # returns the final message
 HANDLERS: dict[str, Handler] = {}
+# A handler reports progress at least this often (training: per control; predictions: per
+# batch of 500 tasks), so a heartbeat this old means its worker is gone.
+STALE_AFTER = timedelta(minutes=15)
+MAX_ATTEMPTS = 3
 
 
 def job_handler(kind: str):
@@ -58,7 +69,8 @@ def claim_next(session: Session) -> BackgroundJob | None:
         won = session.execute(
             update(BackgroundJob)
             .where(BackgroundJob.id == job_id, BackgroundJob.status == JobStatus.PENDING)
-            .values(status=JobStatus.RUNNING, dedupe_key=None, started_at=utcnow())
+            .values(status=JobStatus.RUNNING, dedupe_key=None, started_at=utcnow(), heartbeat_at=utcnow(),
+                    attempts=BackgroundJob.attempts + 1)
         ).rowcount
         session.commit()
         if won:
@@ -66,7 +78,8 @@ def claim_next(session: Session) -> BackgroundJob | None:
 
 
 def report_progress(session: Session, job: BackgroundJob, progress: int, total: int | None = None) -> None:
-    """Commit progress so the polling page sees it."""
+    """Commit progress so the polling page sees it; it is also the worker's heartbeat."""
+    job.heartbeat_at = utcnow()
     job.progress = progress
     if total is not None:
         job.total = total
@@ -75,24 +88,62 @@ def report_progress(session: Session, job: BackgroundJob, progress: int, total: 
 
 def run_job(session: Session, job: BackgroundJob) -> None:
     handler = HANDLERS.get(job.kind)
+    job_id, attempt = job.id, job.attempts
     try:
         if handler is None:
             raise ValueError(f"no handler for job kind {job.kind!r}")
-        message = handler(session, job)
-        job.status, job.message = JobStatus.DONE, message or ""
+        status, message = JobStatus.DONE, handler(session, job) or ""
     except Exception as exc:  # a failed job is reported on its row, the runner goes on
-        log.exception("background job %s failed", job.id)
+        log.exception("background job %s failed", job_id)
         session.rollback()
-        job = session.get(BackgroundJob, job.id)
-        job.status, job.message = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
-    job.finished_at = utcnow()
+        status, message = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
+    _finish(session, job_id, attempt, status, message)
+
+
+def _finish(session: Session, job_id: int, attempt: int, status: JobStatus, message: str) -> None:
+    """Record the outcome unless the job was recovered and claimed again meanwhile."""
+    recorded = session.execute(
+        update(BackgroundJob)
+        .where(BackgroundJob.id == job_id, BackgroundJob.status == JobStatus.RUNNING,
+               BackgroundJob.attempts == attempt)
+        .values(status=status, message=message, finished_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    ).rowcount
     session.commit()
+    if not recorded:
+        log.warning("background job %s: attempt %s ended after it was given up on", job_id, attempt)
+
+
+def recover_stale_jobs(session: Session, now: datetime | None = None, stale_after: timedelta = STALE_AFTER,
+                       max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Requeue (or, after `max_attempts` claims, fail) RUNNING jobs whose worker stopped
+    beating; returns how many rows changed. Safe to run in several processes at once."""
+    alive = func.coalesce(BackgroundJob.heartbeat_at, BackgroundJob.started_at, BackgroundJob.created_at)
+    stale = (BackgroundJob.status == JobStatus.RUNNING) & (alive < (now or utcnow()) - stale_after)
+    changed = 0
+    for job_id, attempts in session.execute(select(BackgroundJob.id, BackgroundJob.attempts).where(stale)).all():
+        changed += session.execute(
+            update(BackgroundJob).where(BackgroundJob.id == job_id, BackgroundJob.attempts == attempts, stale)
+            .values(**_recovery(attempts, max_attempts)),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+    session.commit()
+    return changed
+
+
+def _recovery(attempts: int, max_attempts: int) -> dict:
+    if attempts < max_attempts:
+        return {"status": JobStatus.PENDING, "heartbeat_at": None, "message":
+                f"The worker running this job stopped (attempt {attempts} of {max_attempts}); retrying."}
+    return {"status": JobStatus.FAILED, "finished_at": utcnow(), "message":
+            f"The worker running this job stopped {attempts} times; gave up. Start it again to retry."}
 
 
 def run_pending_jobs(session: Session, limit: int | None = None) -> int:
     """Run pending jobs until none is left (or `limit`); returns how many ran."""
     from webapp.ml import autolabel, predict, training  # noqa: F401 - register the job kinds
 
+    recover_stale_jobs(session)
     ran = 0
     while limit is None or ran < limit:
         job = claim_next(session)

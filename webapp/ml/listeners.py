@@ -15,15 +15,20 @@ from webapp.models.ml import MLModel, ModelKind
 
 @on_annotation_change
 def train_on_submission(session: Session, event: AnnotationEvent) -> None:
+    """ML-2: the built-in model queues a debounced training; an ML backend gets the
+    annotation's ANNOTATION_CREATED/UPDATED webhook from a background job."""
     if event.change not in (AnnotationChange.CREATED, AnnotationChange.UPDATED):
         return
     if not event.project.start_training_on_annotation_update or event.annotation.from_model:
         return
-    from webapp.ml.training import enqueue_training
+    from webapp.ml.training import enqueue_backend_webhook, enqueue_training
 
     models = session.scalars(select(MLModel).where(
-        MLModel.project_id == event.project.id, MLModel.is_active.is_(True), MLModel.kind == ModelKind.BUILTIN
+        MLModel.project_id == event.project.id, MLModel.is_active.is_(True),
+        MLModel.kind.in_([ModelKind.BUILTIN, ModelKind.ML_BACKEND]),
     )).all()
     for model in models:
-        enqueue_training(session, model)
-
+        if model.kind is ModelKind.BUILTIN:
+            enqueue_training(session, model)
+        else:
+            enqueue_backend_webhook(session, model, event.change.value, event.annotation.id)

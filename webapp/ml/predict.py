@@ -5,6 +5,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from webapp.labeling import parse_config
+from webapp.ml import external
 from webapp.ml.jobs import enqueue, job_handler, report_progress
 from webapp.ml.training import TrainingError, load_bundle, predict_results
 from webapp.models import Prediction, Project, Task
@@ -20,35 +21,50 @@ def latest_version(session: Session, model_id: int) -> ModelVersion | None:
     )
 
 
-def default_model(session: Session, project_id: int) -> MLModel | None:
-    """The project's active built-in model, the one batch predictions use by default."""
+def default_model(session: Session, project: Project) -> MLModel | None:
+    """The model batch predictions use by default: the live predictions source when it
+    names an active model (LIVE-1), else the project's first active model."""
+    source = project.live_predictions_source or ""
+    if source.startswith("model:") and source.removeprefix("model:").isdigit():
+        model = session.get(MLModel, int(source.removeprefix("model:")))
+        if model is not None and model.project_id == project.id and model.is_active:
+            return model
     return session.scalar(
-        select(MLModel).where(MLModel.project_id == project_id, MLModel.kind == ModelKind.BUILTIN,
-                              MLModel.is_active.is_(True)).order_by(MLModel.id).limit(1)
+        select(MLModel).where(MLModel.project_id == project.id, MLModel.is_active.is_(True))
+        .order_by(MLModel.kind != ModelKind.BUILTIN, MLModel.id).limit(1)
     )
 
 
 def predict_tasks(session: Session, project: Project, task_ids: list[int] | None,
                   model: MLModel | None = None) -> BackgroundJob:
     """Queue predictions for `task_ids` (None: every task); flushed, the caller commits."""
-    model = model or default_model(session, project.id)
+    model = model or default_model(session, project)
     if model is None:
-        raise TrainingError("Connect or add the built-in model in the Model tab first.")
+        raise TrainingError("Connect a model or add the built-in model in the Model tab first.")
     ids = sorted(set(task_ids)) if task_ids is not None else None
     key = f"predict-all:{model.id}" if ids is None else None  # retrains queue one full pass
     return enqueue(session, PREDICT_JOB, project.id, {"model_id": model.id, "task_ids": ids}, dedupe_key=key)
 
 
 def write_predictions(session: Session, project: Project, version: ModelVersion, tasks: list[Task]) -> None:
-    """Replace this version's predictions of `tasks` and recount their total_predictions."""
+    """The built-in model's predictions of `tasks` under `version`."""
     results = predict_results(load_bundle(version), parse_config(project.label_config), [t.data for t in tasks])
+    store_predictions(session, project, tasks, [(items, score, version.version) for items, score in results])
+
+
+def store_predictions(session: Session, project: Project, tasks: list[Task],
+                      answers: list[tuple[list, float | None, str]]) -> set[str]:
+    """Replace each task's prediction of the answer's version and recount total_predictions;
+    returns the versions written."""
     ids = [t.id for t in tasks]
-    session.execute(delete(Prediction).where(Prediction.task_id.in_(ids), Prediction.model_version == version.version))
-    rows = [{"task_id": t.id, "project_id": project.id, "result": items, "score": score,
-             "model_version": version.version} for t, (items, score) in zip(tasks, results)]
+    versions = {version for _, _, version in answers}
+    session.execute(delete(Prediction).where(Prediction.task_id.in_(ids), Prediction.model_version.in_(versions)))
+    rows = [{"task_id": t.id, "project_id": project.id, "result": items, "score": score, "model_version": version}
+            for t, (items, score, version) in zip(tasks, answers)]
     if rows:
         session.execute(insert(Prediction), rows)
     recount_predictions(session, ids)
+    return versions
 
 
 def recount_predictions(session: Session, task_ids: list[int]) -> None:
@@ -57,26 +73,60 @@ def recount_predictions(session: Session, task_ids: list[int]) -> None:
                     execution_options={"synchronize_session": False})
 
 
+def _task_ids(session: Session, project: Project, task_ids: list[int] | None) -> list[int]:
+    stmt = select(Task.id).where(Task.project_id == project.id)
+    if task_ids is not None:
+        stmt = stmt.where(Task.id.in_(task_ids))
+    return list(session.scalars(stmt.order_by(Task.id)))
+
+
+def _chunks(session: Session, ids: list[int], size: int):
+    for start in range(0, len(ids), size):
+        chunk = ids[start:start + size]
+        yield start + len(chunk), list(session.scalars(select(Task).where(Task.id.in_(chunk)).order_by(Task.id)))
+
+
+def predict_external(session: Session, project: Project, model: MLModel, ids: list[int],
+                     job: BackgroundJob | None = None) -> set[str]:
+    """ML-6 with a backend or chat model: batches of tasks, each answer's own
+    model_version; the sets written are then recorded and evaluated on ground truth."""
+    external.prepare(model, project)
+    versions: set[str] = set()
+    for done, tasks in _chunks(session, ids, external.BATCH):
+        versions |= store_predictions(session, project, tasks, external.predict(session, model, project, tasks))
+        if job is not None:
+            report_progress(session, job, done)  # commits the batch
+    for version in sorted(versions):
+        external.record_version(session, model, project, version)
+    session.commit()
+    return versions
+
+
 @job_handler(PREDICT_JOB)
 def predict_job(session: Session, job: BackgroundJob) -> str:
     model = session.get(MLModel, job.params["model_id"])
-    version = latest_version(session, model.id) if model is not None else None
+    if model is None:
+        raise TrainingError("The model was deleted before the predictions ran.")
+    project = session.get(Project, job.project_id)
+    ids = _task_ids(session, project, job.params.get("task_ids"))
+    report_progress(session, job, 0, len(ids))
+    if external.is_external(model):
+        versions = predict_external(session, project, model, ids, job)
+        _after_predictions(session, project, max(versions, default=None))
+        return f"Predicted {len(ids)} task(s) with {model.title} ({', '.join(sorted(versions)) or 'no tasks'})."
+    version = latest_version(session, model.id)
     if version is None:
         raise TrainingError("The model has no trained version yet: start training first.")
-    project = session.get(Project, job.project_id)
-    stmt = select(Task).where(Task.project_id == project.id)
-    if job.params.get("task_ids") is not None:
-        stmt = stmt.where(Task.id.in_(job.params["task_ids"]))
-    ids = session.scalars(stmt.with_only_columns(Task.id).order_by(Task.id)).all()
-    report_progress(session, job, 0, len(ids))
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
-        tasks = session.scalars(select(Task).where(Task.id.in_(chunk)).order_by(Task.id)).all()
+    for done, tasks in _chunks(session, ids, BATCH):
         write_predictions(session, project, version, tasks)
-        report_progress(session, job, start + len(chunk))  # commits the batch
-    from webapp.ml.autolabel import settings_of, enqueue_autolabel  # autolabel builds on predict
-
-    if settings_of(session, project.id).enabled:
-        enqueue_autolabel(session, project.id, version.version)
-        session.commit()
+        report_progress(session, job, done)  # commits the batch
+    _after_predictions(session, project, version.version)
     return f"Predicted {len(ids)} task(s) with {version.version}."
+
+
+def _after_predictions(session: Session, project: Project, version: str | None) -> None:
+    from webapp.ml.autolabel import enqueue_autolabel, settings_of  # autolabel builds on predict
+
+    if version and settings_of(session, project.id).enabled:
+        enqueue_autolabel(session, project.id, version)
+        session.commit()

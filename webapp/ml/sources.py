@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from webapp.ml.autolabel import is_audit_task
 from webapp.models import Prediction, Project, Task
-from webapp.models.ml import ModelVersion
+from webapp.models.ml import MLModel, ModelVersion
+from webapp.project_settings_fields import model_versions
 
 VERSION_PREFIX = "version:"
 MODEL_PREFIX = "model:"
@@ -30,6 +31,18 @@ def source_version(session: Session, project: Project) -> str | None:
             .order_by(ModelVersion.id.desc()).limit(1)
         )
     return None
+
+
+def source_choices(session: Session, project_id: int) -> list[tuple[str, str]]:
+    """(value, label) of every source a manager may pick: each model of the project
+    (followed as it retrains), then each prediction set."""
+    models = session.execute(
+        select(MLModel.id, MLModel.title).where(MLModel.project_id == project_id).order_by(MLModel.id)
+    ).all()
+    return [
+        *((f"{MODEL_PREFIX}{mid}", f"Model {title}: its newest predictions, as it retrains") for mid, title in models),
+        *((f"{VERSION_PREFIX}{v}", f"Prediction set {v}") for v in model_versions(session, project_id)),
+    ]
 
 
 def chosen_version(session: Session, project: Project) -> str | None:

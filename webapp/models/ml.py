@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -46,9 +46,11 @@ class ModelVersion(db.Model):
     """One training run: its version string names the prediction set it writes."""
 
     __tablename__ = "model_version"
+    # Unique per model: two projects' backends may both answer "INITIAL".
+    __table_args__ = (UniqueConstraint("model_id", "version"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     model_id: Mapped[int] = mapped_column(ForeignKey("ml_model.id", ondelete="CASCADE"), index=True)
-    version: Mapped[str] = mapped_column(String(200), unique=True)
+    version: Mapped[str] = mapped_column(String(200), index=True)
     metrics: Mapped[dict] = mapped_column(JSONType, default=dict)
     trained_at: Mapped[datetime] = mapped_column(default=utcnow)
     artefact: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # pickled estimators
@@ -82,6 +84,9 @@ class BackgroundJob(db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The running worker's sign of life (claim, report_progress); a stale one is retried.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # claims so far (webapp.ml.jobs)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property

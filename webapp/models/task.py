@@ -38,6 +38,8 @@ class Task(db.Model):
     reviews_pending: Mapped[int] = mapped_column(default=0, server_default="0")
     reviews_accepted: Mapped[int] = mapped_column(default=0, server_default="0")
     reviews_rejected: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Pending annotations resubmitted after a requeue: they send a reviewed task back (REV-3).
+    reviews_resubmitted: Mapped[int] = mapped_column(default=0, server_default="0")
     is_reviewed: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Mean pairwise agreement in percent (QA-4), None below two annotations.
     agreement: Mapped[float | None] = mapped_column(Float, default=None)
@@ -74,3 +76,12 @@ class TaskAssignment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[AssignmentKind] = mapped_column(enum_column(AssignmentKind))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# QA-5 flagged tasks are few: a partial index holds only them, for the scheduled
+# re-evaluation (all projects) and the dashboard count. Its WHERE is the very expression
+# the queries use (`needs_attention IS 1` on SQLite), so both planners pick it.
+Index(
+    "ix_task_needs_attention", Task.project_id, Task.id,
+    postgresql_where=Task.needs_attention.is_(True), sqlite_where=Task.needs_attention.is_(True),
+)

@@ -13,6 +13,7 @@ from itertools import combinations
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from webapp.data_manager.query import TaskQuery
 from webapp.labeling import ControlType
 from webapp.models import Annotation, Project, Task, User
 from webapp.quality.agreement import AgreementSettings, label_agreement, pair_agreement
@@ -140,6 +141,15 @@ def low_agreement_tasks(session: Session, project: Project, limit: int = LOW_TAS
         select(Task).where(Task.project_id == project.id, Task.agreement < project.agreement_threshold)
         .order_by(Task.needs_attention.desc(), Task.agreement, Task.id).limit(limit)
     ))
+
+
+def data_manager_links(project: Project) -> dict[str, dict[str, str]]:
+    """Data Manager URL parameters (TaskQuery's own names) of the tasks below the
+    threshold and of the flagged ones (QA-5). Agreement is stored with two decimals
+    (refresh.as_percent), so "below t" is "at most t - 0.01"."""
+    below = TaskQuery(ranges=(("agreement", None, project.agreement_threshold - 0.01),), sort="agreement")
+    flagged = TaskQuery(flags=(("needs_attention", True),), sort="agreement")
+    return {"below_threshold": below.params(), "needs_attention": flagged.params()}
 
 
 def summary(session: Session, project: Project) -> dict:

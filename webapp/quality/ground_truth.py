@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from webapp.models import Annotation, Prediction, Project, Task, User
@@ -27,16 +27,49 @@ class Accuracy:
 
 
 def set_ground_truth(session: Session, annotation: Annotation, value: bool) -> None:
-    """Mark (unmarking the task's others) or unmark; keeps has_ground_truth. No commit."""
+    """Mark one annotation (unmarking the task's others) or unmark it; keeps
+    has_ground_truth. The caller holds the project and task locks. No commit."""
     if value and annotation.was_cancelled:
         raise GroundTruthError("A skipped annotation cannot be the ground truth.")
-    if value:
-        unmark_others(session, annotation)
-    annotation.ground_truth = value
     session.flush()
-    task = session.get(Task, annotation.task_id)
-    task.has_ground_truth = bool(session.scalar(select(exists().where(
-        Annotation.task_id == task.id, Annotation.ground_truth.is_(True)))))
+    set_ground_truth_of(session, [annotation.id], value)
+
+
+def set_ground_truth_of(session: Session, annotation_ids: list[int], value: bool) -> int:
+    """The same rule for many annotations at once (bulk actions), in three statements:
+    marking makes each the only ground truth of its task (of two given for one task, the
+    newest; a skipped or removed one never); unmarking clears them. Keeps
+    Task.has_ground_truth; returns how many annotations are now as asked. No commit."""
+    stmt = select(Annotation.id, Annotation.task_id).where(Annotation.id.in_(annotation_ids))
+    if value:
+        stmt = stmt.where(Annotation.was_cancelled.is_(False))
+    rows = session.execute(stmt.order_by(Annotation.id)).all()
+    chosen = {task_id: annotation_id for annotation_id, task_id in rows}  # the newest per task
+    if not chosen:
+        return 0
+    ids = list(chosen.values()) if value else [annotation_id for annotation_id, _ in rows]
+    scope = Annotation.task_id.in_(list(chosen))
+    touched = or_(Annotation.ground_truth.is_(True), Annotation.id.in_(ids)) if value else Annotation.id.in_(ids)
+    session.execute(
+        update(Annotation).where(scope, touched).values(ground_truth=Annotation.id.in_(ids) if value else False)
+        .execution_options(synchronize_session=False)
+    )
+    marked = exists().where(Annotation.task_id == Task.id, Annotation.ground_truth.is_(True))
+    session.execute(
+        update(Task).where(Task.id.in_(list(chosen))).values(has_ground_truth=marked)
+        .execution_options(synchronize_session=False)
+    )
+    _expire(session, set(chosen))
+    return len(ids)
+
+
+def _expire(session: Session, task_ids: set[int]) -> None:
+    """Loaded rows of those tasks read the new flags on their next access."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Annotation) and obj.task_id in task_ids:
+            session.expire(obj, ["ground_truth"])
+        elif isinstance(obj, Task) and obj.id in task_ids:
+            session.expire(obj, ["has_ground_truth"])
 
 
 def unmark_others(session: Session, annotation: Annotation) -> None:

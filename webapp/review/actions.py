@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from webapp.annotations import AnnotationError
 from webapp.annotations.service import check_result
 from webapp.dbutil import begin_write
-from webapp.hooks import AnnotationChange, AnnotationEvent, annotation_changed
+from webapp.hooks import AnnotationChange, AnnotationEvent, ReviewEvent, annotation_changed, review_changed
 from webapp.labels_in_use import update_labels_in_use
 from webapp.models import Annotation, Project, Review, ReviewAction, ReviewState, Task, User
 from webapp.models._types import utcnow
+from webapp.quality.ground_truth import set_ground_truth
 from webapp.queue.completion import refresh_task_state
 from webapp.review.rules import STATE_AFTER, ReviewError, check_action, refresh_review_state, reject_actions
 from webapp.review.stream import may_review_task
@@ -44,7 +45,7 @@ def decision_from(
     return Decision(ReviewAction.REJECT_REMOVE if remove else ReviewAction.REJECT_REQUEUE, comment)
 
 
-def _lock(session: Session, annotation_id: int) -> tuple[Project, Task, Annotation]:
+def lock_for_review(session: Session, annotation_id: int) -> tuple[Project, Task, Annotation]:
     """Project row, then task row, the annotation service's lock order (no deadlock)."""
     annotation = session.get(Annotation, annotation_id)
     if annotation is None:
@@ -58,7 +59,7 @@ def _lock(session: Session, annotation_id: int) -> tuple[Project, Task, Annotati
 def review_annotation(session: Session, annotation_id: int, reviewer: User, decision: Decision) -> Review:
     """Record the decision, apply it to the annotation and recount the task; commits."""
     begin_write(session)
-    project, task, annotation = _lock(session, annotation_id)
+    project, task, annotation = lock_for_review(session, annotation_id)
     if annotation.was_cancelled:
         raise ReviewError("This annotation was skipped or removed: there is nothing to review.")
     if not may_review_task(session, project, reviewer, task.id):
@@ -72,8 +73,11 @@ def review_annotation(session: Session, annotation_id: int, reviewer: User, deci
     annotation.review_state = STATE_AFTER[decision.action]
     session.add(review)
     session.flush()
+    if annotation.was_cancelled and annotation.ground_truth:
+        set_ground_truth(session, annotation, False)  # a removed annotation is no ground truth
     refresh_task_state(session, project, task)  # a removal counts as cancelled from now on
     refresh_review_state(session, project, task)
+    review_changed(session, ReviewEvent.of(session, project, task, annotation, review))  # WH-1
     if changed:  # agreement, training and webhooks follow the changed annotation
         annotation_changed(
             session, AnnotationEvent(AnnotationChange.UPDATED, project, task, annotation, reviewer.id)

@@ -2,10 +2,20 @@
 offers (REV-3), when a comment is required (REV-7), and the task's review counters."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from webapp.models import Annotation, Project, RejectOption, ReviewAction, ReviewedWhen, ReviewState, Task
+from webapp.models import (
+    Annotation,
+    Project,
+    RejectOption,
+    Review,
+    ReviewAction,
+    ReviewedWhen,
+    ReviewState,
+    Task,
+)
 
 REJECT_ACTIONS = {
     RejectOption.REQUEUE: (ReviewAction.REJECT_REQUEUE,),
@@ -41,14 +51,49 @@ def check_action(project: Project, action: ReviewAction, comment: str) -> None:
         raise ReviewError("Leave a comment to say why you reject this annotation.")
 
 
-def is_reviewed(project: Project, accepted: int, rejected: int, pending: int) -> bool:
+def is_reviewed(project: Project, accepted: int, rejected: int, pending: int, resubmitted: int = 0) -> bool:
     """REV-2: one accepted annotation, or every submitted annotation accepted or rejected.
 
-    A resubmission after a requeue is pending again, so under "all processed" the task goes
-    back to the review stream (REV-3)."""
+    A resubmission after a requeue comes back to review under either setting (REV-3):
+    it is pending (so "all processed" waits for it) and counted in `resubmitted` (so
+    "one accepted" does too). `reviewed_clause` is the same rule in SQL."""
     if project.reviewed_when is ReviewedWhen.ONE_ACCEPTED:
-        return accepted > 0
+        return accepted > 0 and resubmitted == 0
     return pending == 0 and accepted + rejected > 0
+
+
+def reviewed_clause(reviewed_when: ReviewedWhen) -> ColumnElement:
+    """`is_reviewed` over the task's review counters, for set-based recounts."""
+    if reviewed_when is ReviewedWhen.ONE_ACCEPTED:
+        return and_(Task.reviews_accepted > 0, Task.reviews_resubmitted == 0)
+    return and_(Task.reviews_pending == 0, Task.reviews_accepted + Task.reviews_rejected > 0)
+
+
+def recount_reviewed(session: Session, project: Project) -> None:
+    """REV-2 after the reviewed-when setting changed: every task's is_reviewed from its
+    counters in one UPDATE (rows that change only); project row locked first, the
+    writers' lock order. No commit."""
+    session.flush()
+    session.scalar(select(Project.id).where(Project.id == project.id).with_for_update())
+    reviewed = reviewed_clause(project.reviewed_when)
+    session.execute(
+        update(Task).where(Task.project_id == project.id, Task.is_reviewed != reviewed)
+        .values(is_reviewed=reviewed).execution_options(synchronize_session=False)
+    )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Task) and obj.project_id == project.id:
+            session.expire(obj, ["is_reviewed"])
+
+
+def _resubmitted(session: Session, task_id: int) -> int:
+    """Pending annotations of the task that a reviewer requeued before."""
+    requeued = exists().where(Review.annotation_id == Annotation.id, Review.action == ReviewAction.REJECT_REQUEUE)
+    return session.scalar(
+        select(func.count()).select_from(Annotation).where(
+            Annotation.task_id == task_id, Annotation.review_state == ReviewState.PENDING,
+            Annotation.was_cancelled.is_(False), requeued,
+        )
+    )
 
 
 def refresh_review_state(session: Session, project: Project, task: Task) -> None:
@@ -69,4 +114,5 @@ def refresh_review_state(session: Session, project: Project, task: Task) -> None
         elif state in REJECTED:
             rejected += n
     task.reviews_pending, task.reviews_accepted, task.reviews_rejected = pending, accepted, rejected
-    task.is_reviewed = is_reviewed(project, accepted, rejected, pending)
+    task.reviews_resubmitted = _resubmitted(session, task.id) if pending else 0
+    task.is_reviewed = is_reviewed(project, accepted, rejected, pending, task.reviews_resubmitted)

@@ -104,7 +104,7 @@ def act(project_id: int):
     viewer = viewer_for(db.session, current_user, project)
     query = parse_query(request.form, viewer)
     # The selection is re-checked against what this viewer sees: posted ids are only hints.
-    selected = matching(project, viewer, query, db.engine.dialect.name).order_by(Task.id)
+    selected = matching(db.session, project, viewer, query).order_by(Task.id)
     if request.form.get("all") != "1":
         ids = request.form.getlist("ids", type=int)
         selected = selected.where(Task.id.in_(ids[:10_000]))

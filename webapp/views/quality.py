@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden
 from webapp.access import Action, authorize_project, effective_role
 from webapp.extensions import db
 from webapp.models import OrgRole, Project, User
-from webapp.quality.dashboard import low_agreement_tasks, summary
+from webapp.quality.dashboard import data_manager_links, low_agreement_tasks, summary
 from webapp.quality.ground_truth import annotator_accuracy, model_accuracy
 
 bp = Blueprint("quality", __name__)
@@ -40,4 +40,5 @@ def dashboard(project_id: int):
         annotator_accuracy=annotator_accuracy(db.session, project),
         model_accuracy=model_accuracy(db.session, project),
         low_tasks=low_agreement_tasks(db.session, project),
+        dm_links=data_manager_links(project),
     )

@@ -1,21 +1,23 @@
 """Label stream: the next task in the editor, and the submit, skip and draft routes.
 
 Rules: ANN-1 (instructions), ANN-3 (next_task reserves), ANN-7 (drafts, lead time),
-OPT-1/2/5 (enforced by submit_annotation), LIVE-1 (prefill from a prediction set).
+OPT-1/2/5 (enforced by submit_annotation), LIVE-1 (prefill from a prediction set),
+ML-5 (interactive suggestions for a selection, see static/js/suggest.js).
 The editor posts JSON (see static/js/stream.js); errors answer ``{"detail": ...}``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
-from webapp.access import Action, authorize_project
+from webapp.access import Action, authorize_labeling, authorize_project
 from webapp.annotations import AnnotationError, Submission, save_draft, submit_annotation
 from webapp.extensions import db
 from webapp.forms.stream import draft_from, submission_from
 from webapp.labeling import parse_config
+from webapp.ml.interactive import InteractiveError, interactive_model, suggest
 from webapp.ml.sources import live_prediction
 from webapp.models import Draft, Project, Task
 from webapp.projects import project_counts
@@ -75,6 +77,21 @@ def draft(project_id: int, task_id: int):
     return {"draft_id": saved.id, "updated_at": saved.updated_at.isoformat()}
 
 
+@bp.post("/projects/<int:project_id>/stream/suggest")
+@login_required
+def suggestions(project_id: int):
+    """ML-5: the model's suggestions for the annotator's action, JSON {task_id, context}."""
+    body = request.get_json(silent=True)
+    task_id = body.get("task_id") if isinstance(body, dict) else None
+    if not isinstance(task_id, int) or isinstance(task_id, bool):
+        raise BadRequest("Send a JSON object with an integer 'task_id' and a 'context'.")
+    task = authorize_labeling(db.session, current_user, project_id, task_id)
+    try:
+        return {"suggestions": suggest(db.session, db.session.get(Project, project_id), task, body.get("context"))}
+    except InteractiveError as exc:
+        return _refused(exc)
+
+
 def _task_of(project_id: int, task_id: int) -> Task:
     project = authorize_project(db.session, current_user, project_id, Action.ANNOTATE)
     task = db.session.get(Task, task_id)
@@ -91,7 +108,7 @@ def _store(task: Task, submission: Submission):
     return {"annotation_id": annotation.id, "was_cancelled": annotation.was_cancelled}
 
 
-def _refused(exc: AnnotationError):
+def _refused(exc: ValueError):
     db.session.rollback()
     return {"detail": str(exc), "status_code": 400}, 400
 
@@ -103,6 +120,8 @@ def _task_context(project: Project, task: Task | None) -> dict:
         context["config"] = parse_config(project.label_config)
         context["fix"] = fix_request(db.session, task.id, current_user.id)
         context["state"] = _initial_state(project, task, context["fix"])
+        if interactive_model(db.session, project) is not None:  # ML-5: the editor may ask
+            context["state"]["suggest_url"] = url_for("stream.suggestions", project_id=project.id)
     return context
 
 

@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.config import Config
 
-from webapp.io.storage.base import ObjectInfo, StorageError, required_text
+from webapp.io.storage.base import ObjectInfo, StorageError, integer, required_text
+
+PRESIGN_TTL_MINUTES = 15  # Label Studio's default expiry of a pre-signed URL
+MAX_PRESIGN_TTL_MINUTES = 7 * 24 * 60  # the longest SigV4 allows
+
 
 def clean_params(params: dict, config: Mapping) -> dict:
     endpoint = (params.get("endpoint_url") or "").strip()
@@ -19,7 +23,17 @@ def clean_params(params: dict, config: Mapping) -> dict:
         "endpoint_url": endpoint,
         "region": (params.get("region") or "us-east-1").strip(),
         "access_key_id": (params.get("access_key_id") or "").strip(),
+        # "Use pre-signed URLs": task data pointing into the bucket is shown through a
+        # short-lived signed GET URL; off, the server fetches the object itself.
+        "presign": _flag(params.get("presign", True)),
+        "presign_ttl": integer(params, "presign_ttl", PRESIGN_TTL_MINUTES, 1, MAX_PRESIGN_TTL_MINUTES),
     }
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y")
+    return bool(value)
 
 
 class S3Adapter:
@@ -33,6 +47,12 @@ class S3Adapter:
         for page in pages:
             for item in page.get("Contents", []):
                 yield ObjectInfo(item["Key"], item["ETag"].strip('"'))
+
+    def presigned_get(self, key: str, minutes: int) -> str:
+        """A GET URL for one object, signed with the storage's key, valid `minutes`."""
+        return self.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=minutes * 60
+        )
 
     def read(self, key: str) -> bytes:
         return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
@@ -51,6 +71,6 @@ def open_adapter(params: dict, secret: str, config: Mapping) -> S3Adapter:
         region_name=params.get("region") or None,
         aws_access_key_id=params.get("access_key_id") or None,
         aws_secret_access_key=secret or None,
-        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}),
+        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}, signature_version="s3v4"),
     )
     return S3Adapter(client, params["bucket"], params.get("prefix", ""))

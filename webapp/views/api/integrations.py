@@ -1,17 +1,18 @@
 """Webhooks and storages in Label Studio's API paths and shapes (WH-1, STO-1, STO-2)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, redirect, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, NotFound
 
-from webapp.access import Action, authorize_project, authorize_project_object
+from webapp.access import Action, authorize_project, authorize_project_object, authorize_task
 from webapp.extensions import db
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.webhooks import (
     WebhookError, WebhookSettings, create_webhook, project_webhooks, update_webhook,
 )
 from webapp.io.storage.base import StorageError
+from webapp.io.storage.presign import open_task_object
 from webapp.io.storage.sync import StorageSettings, create_storage, request_sync
 from webapp.models import Storage, Webhook
 from webapp.views.api import route
@@ -140,3 +141,21 @@ def sync(kind: str, storage_id: int):
     request_sync(storage)
     db.session.commit()
     return storage_json(storage), 202
+
+
+@route("/tasks/<int:task_id>/presign", methods=["GET"])
+def presign_task_data(task_id: int):
+    """Label Studio's presign proxy: an s3:// reference in the task's data, for whoever may
+    see the task, as a redirect to a short-lived signed URL (or the bytes, presign off)."""
+    task = authorize_task(db.session, current_user, task_id, Action.VIEW)
+    try:
+        found = open_task_object(db.session, task, request.args.get("fileuri", ""), current_app.config)
+    except StorageError as exc:
+        raise NotFound(exc.message) from exc
+    if found.url:
+        return redirect(found.url, 303)
+    # Bytes from a bucket must not run as a page of this site: no sniffing, sandboxed.
+    return Response(found.body, content_type=found.content_type, headers={
+        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox",
+        "Cache-Control": "private, no-store",
+    })

@@ -1,5 +1,5 @@
-"""ML API (Label Studio's /api/ml paths): model connections, training, batch predictions,
-and background job progress."""
+"""ML API (Label Studio's /api/ml paths): model connections (ML-1), test request (ML-3),
+training, batch predictions, and background job progress. Secrets are write-only."""
 from __future__ import annotations
 
 from flask import request
@@ -9,15 +9,20 @@ from werkzeug.exceptions import BadRequest
 
 from webapp.access import Action, authorize_project, authorize_project_object
 from webapp.extensions import db
+from webapp.ml.connections import Connection, check_and_apply, connection_problems
+from webapp.ml.external import send_test_request
 from webapp.ml.predict import predict_tasks
+from webapp.ml.remote import RemoteModelError
 from webapp.ml.training import TrainingError, enqueue_training
+from webapp.models import Project
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind
 from webapp.views.api import route
 
 
 def model_json(model: MLModel) -> dict:
     return {"id": model.id, "project": model.project_id, "kind": model.kind.value, "title": model.title,
-            "url": model.url, "auth_method": model.auth_method, "extra_params": model.extra_params,
+            "url": model.url, "auth_method": model.auth_method, "basic_auth_user": model.basic_auth_user,
+            "extra_params": model.extra_params,
             "interactive_preannotations": model.interactive_preannotations, "is_active": model.is_active,
             "created_at": model.created_at.isoformat()}
 
@@ -45,21 +50,62 @@ def list_models():
 
 @route("/ml", methods=["POST"])
 def create_model():
+    """ML-1: {"project", "kind", "title", "url", "auth_method", "basic_auth_user",
+    "auth_secret", "extra_params", "interactive_preannotations"}; an external model is
+    saved only when it answers its health check (and /setup)."""
     body = request.get_json(silent=True) or {}
     if not isinstance(body.get("project"), int):
         raise BadRequest("'project' (the project id) is required.")
-    authorize_project(db.session, current_user, body["project"], Action.MANAGE)
-    if body.get("kind", ModelKind.BUILTIN.value) != ModelKind.BUILTIN.value:
-        raise BadRequest("Only the built-in model can be added here for now (kind 'builtin').")
-    if not isinstance(body.get("extra_params", {}), dict):
-        raise BadRequest("'extra_params' must be a JSON object.")
-    model = MLModel(project_id=body["project"], kind=ModelKind.BUILTIN,
-                    title=str(body.get("title") or "Built-in model")[:200],
-                    extra_params=body.get("extra_params", {}),
-                    interactive_preannotations=bool(body.get("interactive_preannotations", False)))
+    project = authorize_project(db.session, current_user, body["project"], Action.MANAGE)
+    model = MLModel(project_id=project.id)
+    _save(model, project, _connection(body, model), has_secret=False)
     db.session.add(model)
     db.session.commit()
     return model_json(model), 201
+
+
+@route("/ml/<int:model_id>", methods=["PATCH"])
+def update_model(model_id: int):
+    model = _model(model_id)
+    body = {**model_json(model), **(request.get_json(silent=True) or {})}
+    _save(model, db.session.get(Project, model.project_id), _connection(body, model),
+          has_secret=bool(model.auth_secret_encrypted))
+    db.session.commit()
+    return model_json(model)
+
+
+def _connection(body: dict, model: MLModel) -> Connection:
+    try:
+        kind = ModelKind(body.get("kind", ModelKind.BUILTIN.value))
+    except ValueError:
+        raise BadRequest(f"'kind' is one of {', '.join(k.value for k in ModelKind)}.") from None
+    if not isinstance(body.get("extra_params", {}), dict):
+        raise BadRequest("'extra_params' must be a JSON object.")
+    return Connection(kind=kind, title=str(body.get("title") or model.title or "Built-in model")[:200],
+                      url=str(body.get("url") or "").strip(), auth_method=str(body.get("auth_method") or "none"),
+                      basic_auth_user=str(body.get("basic_auth_user") or ""),
+                      secret=str(body.get("auth_secret") or ""), extra_params=body.get("extra_params") or {},
+                      interactive_preannotations=bool(body.get("interactive_preannotations", False)),
+                      is_active=bool(body.get("is_active", True)))
+
+
+def _save(model: MLModel, project: Project, connection: Connection, has_secret: bool) -> None:
+    problems = connection_problems(connection, has_secret)
+    if problems:
+        raise BadRequest(" ".join(problems.values()))
+    try:
+        check_and_apply(model, project, connection)
+    except RemoteModelError as exc:
+        db.session.rollback()
+        raise BadRequest(f"Not saved: {exc}") from None
+
+
+@route("/ml/<int:model_id>/predict/test", methods=["POST"])
+def test_model(model_id: int):
+    """ML-3: {"request": what was sent, "response": the answer} or {"request", "error"}."""
+    model = _model(model_id)
+    sent, answer = send_test_request(db.session, model, db.session.get(Project, model.project_id))
+    return {"request": sent, "error": answer} if isinstance(answer, str) else {"request": sent, "response": answer}
 
 
 @route("/ml/<int:model_id>", methods=["GET"])

@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.forms.settings_annotation import AnnotationForm
 from webapp.forms.settings_shared import save_form
 from webapp.labeling import sanitize_html
-from webapp.project_settings_fields import model_versions
+from webapp.ml.sources import source_choices
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
 bp = Blueprint("settings_annotation", __name__, url_prefix="/projects/<int:project_id>/settings")
@@ -19,11 +19,11 @@ register_section(Section("annotation", "Annotation", "settings_annotation.page")
 @login_required
 def page(project_id: int):
     project = settings_project(project_id)
-    versions = model_versions(db.session, project.id)
-    form = AnnotationForm(project, versions)
+    sources = source_choices(db.session, project.id)
+    form = AnnotationForm(project, sources)
     saved = save_form(db.session, form)
     if saved:
-        form = AnnotationForm(project, versions, formdata=None)
+        form = AnnotationForm(project, sources, formdata=None)
     return render_section(
         "annotation", "annotation.html", project,
         form=form, saved=saved, preview=sanitize_html(project.expert_instruction),

@@ -38,6 +38,7 @@ def _storage(project, storage_id: int) -> Storage:
 def page(project_id: int):
     """?kind= re-renders the form with that kind's fields (the type select asks for it)."""
     form = StorageForm(formdata=request.args if "kind" in request.args else None)
+    form.presign.data = form.presign.data or "presign" not in request.args  # on unless unticked
     return _render(settings_project(project_id), form=form)
 
 

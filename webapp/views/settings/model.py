@@ -1,24 +1,27 @@
 """Settings section: Model (ML-1..4, AL-1). Connections, training with progress, autolabeling."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.forms.settings_model import AutolabelForm, ModelConnectionForm, TrainOnSubmitForm
+from webapp.ml import external, remote
 from webapp.ml.autolabel import audit_figures, enqueue_autolabel, settings_of
+from webapp.ml.connections import check_and_apply
 from webapp.ml.jobs import latest_job
 from webapp.ml.predict import latest_version
+from webapp.ml.remote import RemoteModelError
 from webapp.ml.sources import source_version
 from webapp.ml.training import TRAIN_JOB, enqueue_training
-from webapp.models.ml import MLModel, ModelVersion
+from webapp.models.ml import MLModel, ModelKind, ModelVersion
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
 bp = Blueprint("settings_model", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("model", "Model", "settings_model.page"))
+bp.record_once(lambda state: remote.configure(state.app.config))  # outbound policy, SECRET_KEY
 
 
 def _model_of(project, model_id: int) -> MLModel:
@@ -63,15 +66,17 @@ def connect(project_id: int):
     if not form.validate_on_submit():
         return _render(project, 400, connect_form=form, connect_open=True)
     model = MLModel(project_id=project.id)
-    _apply(form, model)
+    try:
+        checked = check_and_apply(model, project, form.connection())
+    except RemoteModelError as exc:
+        return _render(project, 400, connect_form=form, connect_open=True, error=_not_saved(form, exc))
     db.session.add(model)
     db.session.commit()
-    return _render(project, message=f"Model “{model.title}” added.")
+    return _render(project, message=f"Model “{model.title}” added. {checked}".strip())
 
 
-def _apply(form: ModelConnectionForm, model: MLModel) -> None:
-    form.populate_obj(model)  # kind, title, flags
-    model.extra_params = form.extra_params_dict
+def _not_saved(form: ModelConnectionForm, error: RemoteModelError) -> str:
+    return f"Not saved: {error}" if form.url.data in str(error) else f"Not saved: {form.url.data}: {error}"
 
 
 @bp.route("/model/connections/<int:model_id>/edit", methods=["GET", "POST"])
@@ -80,13 +85,35 @@ def edit(project_id: int, model_id: int):
     project = settings_project(project_id)
     model = _model_of(project, model_id)
     form = ModelConnectionForm(obj=model) if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
+    form.has_secret = bool(model.auth_secret_encrypted)
     if request.method == "GET":
-        form.extra_params.data = "" if not model.extra_params else json.dumps(model.extra_params)
-    elif form.validate_on_submit():
-        _apply(form, model)
-        db.session.commit()
-        return _render(project, message=f"Model “{model.title}” saved.")
-    return _render(project, 200 if request.method == "GET" else 400, edit_form=form, editing=model)
+        form.fill_from(model)
+        return _render(project, edit_form=form, editing=model)
+    if not form.validate_on_submit():
+        return _render(project, 400, edit_form=form, editing=model)
+    try:
+        checked = check_and_apply(model, project, form.connection())
+    except RemoteModelError as exc:
+        db.session.rollback()  # nothing half-stored: the stored connection stays as it was
+        return _render(project, 400, edit_form=form, editing=model, error=_not_saved(form, exc))
+    db.session.commit()
+    return _render(project, message=f"Model “{model.title}” saved. {checked}".strip())
+
+
+@bp.post("/model/connections/<int:model_id>/test")
+@login_required
+def test_request(project_id: int, model_id: int):
+    """ML-3 "Send test request": the request sent and the answer, as JSON."""
+    project = settings_project(project_id)
+    model = _model_of(project, model_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400, "The form expired: reload the page.")
+    sent, answer = external.send_test_request(db.session, model, project)
+    test = {"model": model, "sent": remote.pretty(sent), "failed": isinstance(answer, str),
+            "answer": answer if isinstance(answer, str) else remote.pretty(answer)}
+    if request.headers.get("HX-Request"):
+        return render_template("settings/_model_test.html", **test)
+    return _render(project, test=test)
 
 
 @bp.post("/model/connections/<int:model_id>/delete")
@@ -108,7 +135,14 @@ def train(project_id: int, model_id: int):
     model = _model_of(project, model_id)
     enqueue_training(db.session, model)
     db.session.commit()
-    return _render(project, message="Training queued: it runs in the background.")
+    return _render(project, message=TRAIN_MESSAGES[model.kind])
+
+
+TRAIN_MESSAGES = {
+    ModelKind.BUILTIN: "Training queued: it runs in the background.",
+    ModelKind.ML_BACKEND: "Training queued: the backend is sent START_TRAINING in the background and trains itself.",
+    ModelKind.OPENAI_CHAT: "Evaluation queued: the chat model labels the ground-truth tasks in the background.",
+}
 
 
 @bp.get("/model/connections/<int:model_id>/status")
