@@ -55,6 +55,7 @@ LISTENER_MODULES = (
     "webapp.quality.listeners",
     "webapp.ml.listeners",
     "webapp.integrations.listeners",
+    "webapp.queue.listeners",
 )
 
 
