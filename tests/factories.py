@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp.accounts import create_user
 from webapp.models import OrgRole, Project, ProjectMember, Task, User
+from webapp.queue.counters import add_tasks
 from webapp.projects import NewProject, create_project
 
 PASSWORD = "correct-horse-42"
@@ -42,6 +43,7 @@ class Factory:
     def tasks(self, project: Project, texts: list[str], overlap: int = 1) -> list[Task]:
         rows = [{"project_id": project.id, "data": {"text": t}, "overlap": overlap, "meta": {}} for t in texts]
         ids = self.session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), rows).all()
+        add_tasks(project, len(ids), annotations=0)
         self.session.commit()
         return [self.session.get(Task, i) for i in ids]
 

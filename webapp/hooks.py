@@ -129,6 +129,7 @@ LISTENER_MODULES = (
     "webapp.quality.listeners",
     "webapp.ml.listeners",
     "webapp.integrations.listeners",
+    "webapp.queue.listeners",
 )
 
 

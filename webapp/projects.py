@@ -109,31 +109,11 @@ class ProjectCounts:
 
 
 def project_counts(session: Session, project_ids: list[int]) -> dict[int, ProjectCounts]:
-    """Counts for the project list, two grouped queries whatever the number of projects."""
+    """Counts for the project list from the projects' counters (webapp/queue/counters.py)."""
     if not project_ids:
         return {}
-    tasks = {
-        pid: (n, labeled or 0)
-        for pid, n, labeled in session.execute(
-            select(Task.project_id, func.count(), func.sum(Task.is_labeled.cast(Integer)))
-            .where(Task.project_id.in_(project_ids))
-            .group_by(Task.project_id)
-        )
-    }
-    annotations = dict(
-        session.execute(
-            select(Annotation.project_id, func.count())
-            .where(Annotation.project_id.in_(project_ids), Annotation.was_cancelled.is_(False))
-            .group_by(Annotation.project_id)
-        ).all()
+    rows = session.execute(
+        select(Project.id, Project.task_count, Project.finished_task_count, Project.annotation_count)
+        .where(Project.id.in_(project_ids))
     )
-    return {
-        pid: ProjectCounts(
-            tasks=tasks.get(pid, (0, 0))[0],
-            labeled=int(tasks.get(pid, (0, 0))[1]),
-            annotations=annotations.get(pid, 0),
-        )
-        for pid in project_ids
-    }
-
-
+    return {pid: ProjectCounts(tasks, labeled, annotations) for pid, tasks, labeled, annotations in rows}

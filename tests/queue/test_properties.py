@@ -6,7 +6,8 @@ After every step (ANN-5, ANN-6, SKIP-1..3, SAMP-1, QA-1):
   overlap, except on tasks where someone finished without a live reservation (ANN-5) or a
   settings change lowered the room;
 - liveness: when a task is eligible, next_task returns one, and in sequential order the
-  one the rules name.
+  one the rules name;
+- the project's task, finished and annotation counters equal a recount.
 """
 from __future__ import annotations
 
@@ -187,6 +188,10 @@ def test_queue_invariants_under_random_operations__ANN_5__ANN_6__SKIP_1__SKIP_2_
             after = World(session, project, now)
             for t, task in after.tasks.items():  # counters exact (QA-1, SKIP-4)
                 assert task.is_labeled == (after.finished(t) >= task.overlap), (op, t)
+            session.refresh(project)  # the project's counters behind progress (SKIP-4)
+            assert (project.task_count, project.finished_task_count, project.annotation_count) == (
+                len(after.tasks), sum(t.is_labeled for t in after.tasks.values()),
+                sum(after.submitted(t) for t in after.tasks)), op
             if project.distribution is Distribution.AUTO:
                 assert not (after.overfull() - exempt), (op, after.overfull(), exempt)
 

@@ -147,7 +147,7 @@ def test_progress_counts_skips_only_when_ignored__SKIP_4(session, factory, mode,
     project, (a, _), tasks = setup_project(factory, n_tasks=2, skip_queue=mode)
     skip(session, tasks[0], a)
     submit(session, tasks[1], a)
-    assert project_progress(session, project) == (finished, 2)
+    assert project_progress(project) == (finished, 2)
 
 
 def test_skip_releases_reservation_per_mode__ANN_4(session, factory):

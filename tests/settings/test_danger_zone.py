@@ -38,11 +38,13 @@ def test_reset_cache_recomputes_labels_in_use__DZ_1(manager_client, session, tea
     annotate(session, project, tasks[:2], ner("PER"))
     annotate(session, project, tasks[2:], ner("ORG") + ner("ORG"))  # one annotation, counted once
     project.labels_in_use = {"stale\u001fvalue": 9}
+    project.task_count, project.finished_task_count = 99, 7  # drifted counters
     session.commit()
     html = post(manager_client, f"{base(project)}/reset-cache", {}).get_data(as_text=True)
     assert "read 3 annotations; 2 labels and choices are in use" in html
     session.refresh(project)
     assert project.labels_in_use == {"label\u001fPER": 2, "label\u001fORG": 1}
+    assert (project.task_count, project.finished_task_count) == (3, 0)
 
 
 def test_drop_all_tabs__DZ_2(manager_client, session, team, factory):

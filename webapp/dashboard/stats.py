@@ -28,7 +28,7 @@ class Progress:
 
 def progress(session: Session, project: Project) -> Progress:
     """Finished tasks per is_labeled, which counts skips only under Ignore skipped (SKIP-4)."""
-    return Progress(*project_progress(session, project))
+    return Progress(*project_progress(project))
 
 
 def _count(condition) -> object:

@@ -26,6 +26,7 @@ from webapp.labeling import LabelingConfig, labels_used, parse_config
 from webapp.labels_in_use import cache_key
 from webapp.models import Annotation, Prediction, Project, Task, User
 from webapp.models._types import utcnow
+from webapp.queue.counters import add_tasks
 from webapp.queue.overlap import overlap_for_task_id, recompute_overlap
 
 BATCH_SIZE = 5000
@@ -122,6 +123,8 @@ class _Writer:
         """Insert everything in one write transaction and commit; roll back on any error."""
         begin_write(session)
         try:
+            project = session.scalar(select(Project).where(Project.id == self.project_id).with_for_update())
+            add_tasks(project, len(tasks), sum(_submitted(t) for t in tasks))
             ids: list[int] = []
             for start in range(0, len(tasks), BATCH_SIZE):
                 ids += self._insert_batch(session, tasks[start : start + BATCH_SIZE])
@@ -172,9 +175,7 @@ class _Writer:
             for key in labels_used(self.config, annotation["result"])  # once per annotation
         )
         if used:
-            project = session.scalar(
-                select(Project).where(Project.id == self.project_id).with_for_update()
-            )
+            project = session.get(Project, self.project_id)  # locked by store()
             project.labels_in_use = dict(Counter(project.labels_in_use or {}) + used)
 
     def _needs_overlap_update(self, ids: list[int], batch: list[PreparedTask]) -> bool:
@@ -190,7 +191,7 @@ class _Writer:
 
     def _task_row(self, task: PreparedTask) -> dict:
         """The task with its counters already right, so no recount is needed."""
-        done = sum(not a["was_cancelled"] for a in task.annotations)
+        done = _submitted(task)
         return {
             "project_id": self.project_id,
             "data": task.data,
@@ -204,3 +205,7 @@ class _Writer:
             "created_at": self.now,
             "updated_at": self.now,
         }
+
+
+def _submitted(task: PreparedTask) -> int:
+    return sum(not a["was_cancelled"] for a in task.annotations)

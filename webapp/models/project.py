@@ -43,6 +43,11 @@ class Project(db.Model):
     label_config: Mapped[str] = mapped_column(Text, default="")
     labels_in_use: Mapped[dict] = mapped_column(JSONType, default=dict)
 
+    # Counters kept by the writers under the project row lock (webapp/queue/counters.py)
+    task_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    finished_task_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    annotation_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
     # Annotation: instructions (ANN-1), distribution and reservation (ANN-2, ANN-3)
     expert_instruction: Mapped[str] = mapped_column(Text, default="")
     show_instruction: Mapped[bool] = mapped_column(default=False)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from webapp.members import members
 from webapp.models import Annotation, OrgRole, Project, Task
 from webapp.queue.completion import finished_count, meets_agreement
+from webapp.queue.counters import set_labeled
 from webapp.queue.overlap import assigns_additional
 
 
@@ -33,7 +34,7 @@ def apply_strategy(session: Session, project: Project, task: Task,
         task.overlap -= task.extra_overlap
         task.extra_overlap = 0
         task.needs_attention = False
-        task.is_labeled = finished_count(project, task) >= task.overlap
+        set_labeled(project, task, finished_count(project, task) >= task.overlap)
         return
     finished = finished_count(project, task)
     if meets_agreement(project, task):
@@ -42,9 +43,9 @@ def apply_strategy(session: Session, project: Project, task: Task,
         task.extra_overlap -= unused
         task.overlap -= unused
         task.needs_attention = False
-        task.is_labeled = finished >= task.overlap
+        set_labeled(project, task, finished >= task.overlap)
         return
-    task.is_labeled = False
+    set_labeled(project, task, False)
     if finished < task.overlap:
         return  # an added annotator is still to come
     limit = project.max_additional_annotators

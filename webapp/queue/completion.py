@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import Annotation, Project, SkipQueue, Task
+from webapp.queue.counters import set_labeled, set_total_annotations
 from webapp.queue.overlap import assigns_additional
 
 
@@ -20,7 +21,7 @@ def refresh_task_state(session: Session, project: Project, task: Task) -> None:
         .group_by(Annotation.was_cancelled)
     ).all()
     counts = {bool(cancelled): n for cancelled, n in rows}
-    task.total_annotations = counts.get(False, 0)
+    set_total_annotations(project, task, counts.get(False, 0))
     task.cancelled_annotations = counts.get(True, 0)
     task.has_ground_truth = (
         session.scalar(
@@ -30,7 +31,7 @@ def refresh_task_state(session: Session, project: Project, task: Task) -> None:
         )
         > 0
     )
-    task.is_labeled = finished_count(project, task) >= task.overlap and meets_agreement(project, task)
+    set_labeled(project, task, finished_count(project, task) >= task.overlap and meets_agreement(project, task))
 
 
 def meets_agreement(project: Project, task: Task) -> bool:

@@ -9,7 +9,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write, is_postgres
@@ -38,11 +38,9 @@ def next_task(
     queue still applies inside it.
     """
     now = now or utcnow()
-    begin_write(session)
+    begin_write(session, durable=False)  # a lost reservation only re-offers its task
     project = session.get(Project, project_id)
     task = _choose(session, project, user_id, now, rng or random.Random(), selection)
-    if task is not None and project.uses_reservations:
-        reserve(session, project, task.id, user_id, now)
     session.commit()
     return task
 
@@ -57,10 +55,11 @@ def _choose(
     if project.uses_reservations:
         held = _held(session, fresh, user_id, now)
         if held is not None:
-            return held  # reopening renews the reservation (ANN-3)
+            return _reserved(session, project, held, user_id, now)  # reopening renews it (ANN-3)
     fix = session.scalar(narrow(candidates.fix_requested(project, user_id)).order_by(Task.id).limit(1))
     if fix is not None:
-        return fix  # a reviewer waits for it (REV-3); no sampling order applies
+        # A reviewer waits for it (REV-3); no sampling order applies.
+        return _reserved(session, project, fix, user_id, now)
     for stmt in (fresh, narrow(candidates.requeued(project, user_id, now))):
         if stmt is None:
             continue
@@ -68,7 +67,7 @@ def _choose(
             task = first_in_order(session, project, stmt, rng)
             if task is None:
                 break
-            if _still_eligible(session, project, stmt, task.id):
+            if _claim(session, project, stmt, task.id, user_id, now):
                 return task
             stmt = stmt.where(Task.id != task.id)
     return None
@@ -93,10 +92,21 @@ def _held(session: Session, fresh: Select, user_id: int, now: datetime) -> Task 
     return None
 
 
-def _still_eligible(session: Session, project: Project, stmt: Select, task_id: int) -> bool:
-    """PostgreSQL: the pick's subqueries read the statement's snapshot, so a reservation
+def _reserved(session: Session, project: Project, task: Task, user_id: int, now: datetime) -> Task:
+    if project.uses_reservations:
+        reserve(session, project, task.id, user_id, now)
+    return task
+
+
+def _claim(session: Session, project: Project, stmt: Select, task_id: int, user_id: int, now: datetime) -> bool:
+    """Reserve the pick in Auto mode; False when a concurrent call got there first.
+
+    PostgreSQL: the pick's subqueries read the statement's snapshot, so a reservation
     committed meanwhile by the previous holder of the row lock was invisible. Holding the
-    lock now, a new statement (new snapshot in READ COMMITTED) sees every reservation."""
-    if not (project.uses_reservations and is_postgres(session)):
-        return True  # SQLite: BEGIN IMMEDIATE already serialised the whole pick
-    return bool(session.scalar(select(exists(stmt.where(Task.id == task_id)))))
+    lock now, the reserving statement (a new snapshot in READ COMMITTED) re-checks the
+    pick against every reservation. SQLite: BEGIN IMMEDIATE already serialised the pick.
+    """
+    if not project.uses_reservations:
+        return True
+    only_if = stmt.where(Task.id == task_id) if is_postgres(session) else None
+    return reserve(session, project, task_id, user_id, now, only_if=only_if)

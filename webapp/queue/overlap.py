@@ -1,10 +1,11 @@
 """Which tasks need the overlap minimum (QA-1), and project progress (SKIP-4)."""
 from __future__ import annotations
 
-from sqlalchemy import case, func, literal, select, true, update
+from sqlalchemy import case, literal, true, update
 from sqlalchemy.orm import Session
 
 from webapp.models import Distribution, LowAgreementStrategy, Project, SkipQueue, Task
+from webapp.queue import counters
 
 # A fixed permutation of id % 100 (79 is coprime with 100): every block of 100 consecutive
 # ids has exactly P enforced tasks, and the arithmetic stays small on every integer type.
@@ -59,6 +60,7 @@ def recompute_overlap(
     where = [Task.project_id == project.id]
     if id_range is not None:
         where.append(Task.id.between(*id_range))
+    finished_before = counters.finished_in(session, project, id_range) if id_range else 0
     session.execute(
         update(Task)
         .where(*where)
@@ -70,16 +72,16 @@ def recompute_overlap(
         )
         .execution_options(synchronize_session=False)
     )
+    if id_range is None:
+        project.finished_task_count = counters.finished_in(session, project, None)
+    else:
+        project.finished_task_count += counters.finished_in(session, project, id_range) - finished_before
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Task) and obj.project_id == project.id:
             session.expire(obj)
 
 
-def project_progress(session: Session, project: Project) -> tuple[int, int]:
-    """(finished, total) tasks from ix_task_next alone; is_labeled already counts skips
+def project_progress(project: Project) -> tuple[int, int]:
+    """(finished, total) tasks from the project's counters; is_labeled already counts skips
     only under Ignore skipped, so other modes show less than 100% (SKIP-4)."""
-    finished, total = session.execute(
-        select(func.coalesce(func.sum(case((Task.is_labeled, 1), else_=0)), 0), func.count())
-        .where(Task.project_id == project.id)
-    ).one()
-    return int(finished), int(total)
+    return project.finished_task_count, project.task_count

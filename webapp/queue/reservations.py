@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import Select, and_, delete, exists, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from webapp.models import Project, Reservation
@@ -23,17 +24,30 @@ def live_reservations_of_others(task_id_col, user_id: int, now: datetime):
     )
 
 
-def reserve(session: Session, project: Project, task_id: int, user_id: int, now: datetime) -> None:
-    """Create or renew the user's reservation on the task."""
+def reserve(
+    session: Session, project: Project, task_id: int, user_id: int, now: datetime,
+    only_if: Select | None = None,
+) -> bool:
+    """Create or renew the user's reservation on the task in one upsert statement.
+
+    With `only_if` the row is written only while that query still finds the task, read
+    in the upsert's own snapshot: PostgreSQL's re-check after the row lock (ANN-5) costs
+    no extra round trip. Returns whether the reservation was written.
+    """
     expires_at = now + timedelta(minutes=project.reservation_minutes)
-    existing = session.scalar(
-        select(Reservation).where(Reservation.task_id == task_id, Reservation.user_id == user_id)
-    )
-    if existing is None:
-        session.add(Reservation(task_id=task_id, user_id=user_id, expires_at=expires_at))
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    if only_if is None:
+        stmt = insert(Reservation).values(task_id=task_id, user_id=user_id, expires_at=expires_at)
     else:
-        existing.expires_at = expires_at
-    session.flush()
+        row = select(literal(task_id), literal(user_id), literal(expires_at, Reservation.expires_at.type))
+        stmt = insert(Reservation).from_select(
+            ["task_id", "user_id", "expires_at"], row.where(exists(only_if))
+        )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Reservation.task_id, Reservation.user_id],
+        set_={"expires_at": expires_at},
+    )
+    return session.scalar(stmt.returning(Reservation.id)) is not None
 
 
 def live_reservation_task(

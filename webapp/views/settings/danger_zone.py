@@ -11,6 +11,7 @@ from webapp.labels_in_use import count_labels_in_use
 from webapp.project_events import record_project_updated
 from webapp.projects import delete_project
 from webapp.quality.refresh import recompute_project
+from webapp.queue.counters import recount
 from webapp.tabs import drop_all_tabs
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
@@ -39,6 +40,7 @@ def reset_cache(project_id: int):
     project = settings_project(project_id)
     counted = count_labels_in_use(db.session, project)
     tasks = recompute_project(db.session, project)  # agreements in bulk (QA-6)
+    recount(db.session, project)  # the project's task and annotation counters
     db.session.commit()
     return _render(project, message=(
         f"Cache reset: read {counted.annotations} annotations; "
