@@ -33,10 +33,12 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from webapp import auth_loader  # noqa: F401 - registers the user loaders
+    from webapp.data_manager.search_index import include_object
     from webapp.extensions import csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    # The search index (FTS5 table, tsvector column) is made by its migration, not the models.
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), include_object=include_object)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     csrf.init_app(app)

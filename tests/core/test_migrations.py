@@ -8,6 +8,7 @@ from flask_migrate import downgrade, upgrade
 from tests.conftest import drop_postgres_database, private_postgres_database
 from webapp import create_app
 from webapp.config import TestConfig
+from webapp.data_manager.search_index import include_object
 from webapp.extensions import db
 
 
@@ -25,7 +26,8 @@ def test_migrations_build_the_models_schema_and_go_back_down(tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            context = MigrationContext.configure(conn, opts={"include_object": include_object})
+            diffs = compare_metadata(context, db.metadata)
         assert diffs == [], f"models and migrations differ: {diffs}"
         downgrade(revision="base")
         db.engine.dispose()
