@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests.factories import login
 from tests.integrations.test_tabs_and_api import HX, _post
+from tests.queue.helpers import submit
 from webapp.io.storage.base import StorageError
 from webapp.io.storage.presign import resolve_storage_urls
 from webapp.io.storage.sync import StorageSettings, create_storage
@@ -119,3 +120,15 @@ def test_STO_1_tab_sets_presign_and_expiry(session, client, factory, bucket):
     assert session.scalar(select(Storage.params))["presign"] is False
     page = _post(client, base, {**fields, "presign": "y"}).get_data(as_text=True)
     assert "pre-signed URLs, 30 min" in page
+
+
+def test_STO_1_label_and_review_pages_link_the_stored_object(session, app, client, factory, bucket, task_with_reference):
+    manager, project, task = task_with_reference
+    _storage(session, app, project, bucket)
+    login(client, manager)
+    link = f'href="{_path(task.id)}"'.replace("&", "&amp;")
+    assert link in client.get(f"/projects/{project.id}/stream").get_data(as_text=True)
+    annotator = factory.user(OrgRole.ANNOTATOR)
+    factory.member(project, annotator)
+    submit(session, task, annotator, result=[])
+    assert link in client.get(f"/projects/{project.id}/review").get_data(as_text=True)

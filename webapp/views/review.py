@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from webapp.access import Action, authorize_project, may
 from webapp.extensions import db
+from webapp.io.storage.presign import storage_links
 from webapp.labeling import parse_config
 from webapp.models import Annotation, Project
 from webapp.review import ReviewError, mark_ground_truth, next_review, reject_actions
@@ -41,6 +42,9 @@ def _render(project: Project, error: str | None = None):
         or may(db.session, current_user, project, Action.MANAGE),
         "error": error,
     }
+    if context["view"] is not None:
+        task = context["view"].task
+        context["storage_links"] = storage_links(db.session, project, task.data, task.id)
     template = "review/_task.html" if request.htmx else "review/stream.html"
     return render_template(template, **context)
 

@@ -16,6 +16,7 @@ from webapp.access import Action, authorize_labeling, authorize_project
 from webapp.annotations import AnnotationError, Submission, save_draft, submit_annotation
 from webapp.extensions import db
 from webapp.forms.stream import draft_from, submission_from
+from webapp.io.storage.presign import storage_links
 from webapp.labeling import parse_config
 from webapp.ml.interactive import InteractiveError, interactive_model, suggest
 from webapp.ml.sources import live_prediction
@@ -120,6 +121,7 @@ def _task_context(project: Project, task: Task | None) -> dict:
         context["config"] = parse_config(project.label_config)
         context["fix"] = fix_request(db.session, task.id, current_user.id)
         context["state"] = _initial_state(project, task, context["fix"])
+        context["storage_links"] = storage_links(db.session, project, task.data, task.id)
         if interactive_model(db.session, project) is not None:  # ML-5: the editor may ask
             context["state"]["suggest_url"] = url_for("stream.suggestions", project_id=project.id)
     return context

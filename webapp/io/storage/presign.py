@@ -88,6 +88,13 @@ def resolve_storage_urls(session: Session, project: Project, data: dict, task_id
     return _rewrite(data, change)
 
 
+def storage_links(session: Session, project: Project, data: dict, task_id: int) -> list[tuple[str, str]]:
+    """(field, presign path) for each top-level data field naming a connected S3 object, so
+    the label and review pages link to it without ever holding a signed URL."""
+    resolved = resolve_storage_urls(session, project, data, task_id)
+    return [(key, value) for key, value in resolved.items() if value != data.get(key) and isinstance(value, str)]
+
+
 def open_task_object(session: Session, task: Task, uri: str, config: Mapping) -> StorageData:
     """The object `uri` that `task` references: a pre-signed URL, or its bytes when the
     storage does not presign. Only references in the task's own data are served."""
