@@ -90,3 +90,71 @@ def test_training_without_annotations_fails_in_words__ML_4(session, labeled):
     session.refresh(job)
     assert job.status is JobStatus.FAILED and "label some tasks first" in job.message
     assert session.query(BackgroundJob).count() == 1
+
+
+NAMES = ["Alice Smith", "Bob Jones", "Carla Diaz", "Dev Patel", "Emma Stone", "Farid Khan"]
+PLACES = ["Paris", "Berlin", "Lagos", "Lima", "Oslo", "Tokyo"]
+
+
+def _sentence(i: int) -> tuple[str, list[tuple[int, int, str]]]:
+    """A text with an astral character (emoji) and a combining accent before its entities."""
+    prefix = ["😀 ", "🎉🎉 ", "café́ ", ""][i % 4]
+    name, place = NAMES[i % 6], PLACES[(i // 6) % 6]
+    text = f"{prefix}yesterday I met {name} in {place} again"
+    start = text.index(name)
+    return text, [(start, start + len(name), "person"), (text.index(place), text.index(place) + len(place), "location")]
+
+
+def test_crf_tagger_pickles_and_keeps_exact_offsets__ML_4(tmp_path, monkeypatch):
+    import pickle
+    import tempfile
+
+    from webapp.ml.builtin_ner import SpanTagger
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where CRFsuite's model file goes
+    texts, spans = zip(*(_sentence(i) for i in range(36)))
+    tagger = pickle.loads(pickle.dumps(SpanTagger().fit(list(texts), list(spans))))
+    assert list(tmp_path.iterdir()) == []  # the model file was read back and deleted
+
+    text = "🙂🙂 yesterday I met Emma Stone in Lagos again"
+    ((found, task_score),) = tagger.predict([text])
+    assert [(text[s.start:s.end], s.label) for s in found] == [("Emma Stone", "person"), ("Lagos", "location")]
+    assert found[0].start == text.index("Emma")  # Python string indices, not UTF-16 or bytes
+    assert all(0 < task_score <= s.score <= 1 for s in found)
+    (empty, blank) = tagger.predict(["", "   "])
+    assert empty == ([], 1.0) and blank[0] == []  # nothing to find, no span of spaces
+
+
+class _OldTaggerPickle:
+    """Pickles as the logistic-regression SpanTagger did: the class, then its __dict__."""
+
+    def __init__(self, state: dict):
+        self.state = state
+
+    def __reduce__(self):
+        from webapp.ml.builtin_ner import SpanTagger
+
+        return object.__new__, (SpanTagger,), self.state
+
+
+def test_an_old_logistic_regression_artefact_still_predicts__ML_4():
+    """Versions trained before the CRF keep predicting until the manager trains again."""
+    import pickle
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from webapp.ml.builtin_ner import _legacy_features, bio_tags, tokenizer
+
+    X, y = [], []
+    for i in range(36):
+        text, spans = _sentence(i)
+        doc = tokenizer()(text)
+        X.extend(_legacy_features(doc, k) for k in range(len(doc)))
+        y.extend(bio_tags(doc, spans))
+    pipeline = make_pipeline(DictVectorizer(), LogisticRegression(max_iter=500)).fit(X, y)
+    tagger = pickle.loads(pickle.dumps(_OldTaggerPickle({"pipeline": pipeline, "empty": False})))
+    text = "😀 yesterday I met Bob Jones in Oslo again"
+    ((found, score),) = tagger.predict([text])
+    assert {text[s.start:s.end] for s in found} == {"Bob Jones", "Oslo"} and 0 < score <= 1
