@@ -1,8 +1,10 @@
 """Database helpers the domain modules share: short write transactions on both stores."""
 from __future__ import annotations
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
+
+from webapp.models import Project
 
 # Execution option read by the SQLite "begin" listener in webapp/__init__.py.
 WRITE_TRANSACTION_OPTION = "quorum_write_transaction"
@@ -21,6 +23,13 @@ def begin_write(session: Session, durable: bool = True) -> None:
     connection = session.connection(execution_options={WRITE_TRANSACTION_OPTION: True})
     if not durable and connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
+def lock_project(session: Session, project_id: int) -> Project | None:
+    """A write transaction holding the project row: the lock every writer takes first
+    (project, then tasks), so its counters and caches change on fresh values."""
+    begin_write(session)
+    return session.scalar(select(Project).where(Project.id == project_id).with_for_update())
 
 
 def is_postgres(session: Session) -> bool:

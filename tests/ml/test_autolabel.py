@@ -5,11 +5,12 @@ import random
 
 from sqlalchemy import select
 
+from tests.factories import login
 from tests.ml.conftest import choice_item
 from webapp.annotations import Submission, submit_annotation
 from webapp.ml.autolabel import audit_figures, run_autolabel, settings_of, wilson_interval
 from webapp.ml.sources import live_prediction
-from webapp.models import Annotation, OrgRole, Prediction, Task
+from webapp.models import Annotation, AutolabelDecision, AutolabelState, OrgRole, Prediction, Task, User
 
 
 def _predict_all(session, lab, label="pos", score=0.95, version="v1"):
@@ -45,7 +46,8 @@ def test_confident_tasks_are_auto_labeled_except_the_audit__AL_1(session, tiny):
     auto = session.scalars(select(Annotation).where(Annotation.from_model.is_(True))).all()
     assert len(auto) == counts["auto"] and all(a.completed_by_id is None for a in auto)
     assert all(session.get(Task, a.task_id).is_labeled for a in auto)
-    audit = [t for t in session.scalars(select(Task)) if (t.meta or {}).get("autolabel", {}).get("state") == "audit"]
+    audit = [session.get(Task, d.task_id) for d in session.scalars(
+        select(AutolabelDecision).where(AutolabelDecision.state == AutolabelState.AUDIT))]
     assert len(audit) == counts["audit"] and not any(t.is_labeled for t in audit)  # left to annotators
     tiny.project.live_predictions_source = "version:v1"
     assert live_prediction(session, tiny.project, audit[0]) is None  # audited blind
@@ -55,7 +57,7 @@ def test_confident_tasks_are_auto_labeled_except_the_audit__AL_1(session, tiny):
     assert figures.auto_labeled == counts["auto"] and figures.audit_selected == counts["audit"]
 
 
-def test_audit_accuracy_pauses_auto_acceptance_below_the_floor__AL_1(session, factory, labeled):
+def test_audit_accuracy_pauses_auto_acceptance_below_the_floor__AL_1(session, factory, labeled, client):
     from tests.ml.conftest import choices_config
 
     lab = labeled(choices_config(["pos", "neg"]), [f"text {i}" for i in range(60)], [], n_labeled=0)
@@ -72,6 +74,10 @@ def test_audit_accuracy_pauses_auto_acceptance_below_the_floor__AL_1(session, fa
     figures = audit_figures(session, lab.project.id)
     assert (figures.audited, figures.correct) == (12, 8)
     assert figures.low < 0.9 < figures.high + 0.5 and figures.paused
+    login(client, session.get(User, lab.project.created_by_id))  # the dashboard shows it, with its chart
+    panel = client.get(f"/projects/{lab.project.id}/dashboard").get_data(as_text=True)
+    assert 'id="dash-autolabel"' in panel and "8/12 correct" in panel and "audit-chart" in panel
+    assert "Auto-acceptance is paused" in panel
     # Paused: new confident tasks are not auto-accepted (nor decided) while the audit is low.
     settings_of(session, lab.project.id).audit_fraction = 0.0
     more = factory.tasks(lab.project, ["fresh one"])

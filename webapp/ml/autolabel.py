@@ -4,7 +4,7 @@ Confident predictions (score >= threshold) become annotations marked `from_model
 no annotator, except a random audit share that stays in the label stream for people.
 The audit's accuracy (human annotation agrees with the model's prediction) comes with a
 Wilson 95% interval; auto-acceptance pauses while the interval's lower bound is under
-the floor. Each task's fate is kept in Task.meta["autolabel"] so it is decided once.
+the floor. Each task's fate is an AutolabelDecision row, so it is decided once.
 """
 from __future__ import annotations
 
@@ -12,18 +12,17 @@ import math
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from webapp.dbutil import lock_project
 from webapp.ml.jobs import enqueue, job_handler
 from webapp.ml.predictions import annotate_from_prediction
 from webapp.ml.scoring import result_agreement
 from webapp.models import Annotation, Prediction, Project, Task
-from webapp.models.ml import AutolabelSettings, BackgroundJob
+from webapp.models.ml import AutolabelDecision, AutolabelSettings, AutolabelState, BackgroundJob
 
 AUTOLABEL_JOB = "autolabel"
-META_KEY = "autolabel"
-AUTO, AUDIT = "auto", "audit"
 MIN_AUDITED = 10  # fewer answered audits say too little to pause on
 Z95 = 1.959963984540054
 
@@ -38,10 +37,12 @@ class AuditFigures:
     low: float | None
     high: float | None
     paused: bool
+    floor: float  # the accuracy floor the interval's lower bound is held to
 
 
-def is_audit_task(task: Task) -> bool:
-    return ((task.meta or {}).get(META_KEY) or {}).get("state") == AUDIT
+def is_audit_task(session: Session, task_id: int) -> bool:
+    decision = session.get(AutolabelDecision, task_id)
+    return decision is not None and decision.state is AutolabelState.AUDIT
 
 
 def wilson_interval(correct: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -64,15 +65,19 @@ def settings_of(session: Session, project_id: int) -> AutolabelSettings:
 
 
 def audit_figures(session: Session, project_id: int) -> AuditFigures:
+    """From the project's decisions (ix_autolabel_decision_project_id) and the audited
+    tasks' annotations: cost follows the audit, not the project."""
     settings = settings_of(session, project_id)
-    marks = [m[META_KEY] for m in session.scalars(select(Task.meta).where(Task.project_id == project_id))
-             if isinstance(m, dict) and m.get(META_KEY)]
-    audit_predictions = [m["prediction_id"] for m in marks if m["state"] == AUDIT]
+    counts = dict(session.execute(
+        select(AutolabelDecision.state, func.count()).where(AutolabelDecision.project_id == project_id)
+        .group_by(AutolabelDecision.state)
+    ).all())
     rows = session.execute(
         select(Annotation.task_id, Annotation.result, Prediction.result)
-        .join(Prediction, Prediction.task_id == Annotation.task_id)
-        .where(Prediction.id.in_(audit_predictions), Annotation.was_cancelled.is_(False),
-               Annotation.from_model.is_(False))
+        .join(AutolabelDecision, AutolabelDecision.task_id == Annotation.task_id)
+        .join(Prediction, Prediction.id == AutolabelDecision.prediction_id)
+        .where(AutolabelDecision.project_id == project_id, AutolabelDecision.state == AutolabelState.AUDIT,
+               Annotation.was_cancelled.is_(False), Annotation.from_model.is_(False))
         .order_by(Annotation.id)
     ).all()
     verdicts: dict[int, bool] = {}
@@ -81,10 +86,20 @@ def audit_figures(session: Session, project_id: int) -> AuditFigures:
     audited, correct = len(verdicts), sum(verdicts.values())
     low, high = wilson_interval(correct, audited) if audited else (None, None)
     return AuditFigures(
-        auto_labeled=sum(1 for m in marks if m["state"] == AUTO), audit_selected=len(audit_predictions),
+        auto_labeled=counts.get(AutolabelState.AUTO, 0), audit_selected=counts.get(AutolabelState.AUDIT, 0),
         audited=audited, correct=correct, accuracy=correct / audited if audited else None,
         low=low, high=high, paused=audited >= MIN_AUDITED and low < settings.accuracy_floor,
+        floor=settings.accuracy_floor,
     )
+
+
+def autolabel_summary(session: Session, project_id: int) -> AuditFigures | None:
+    """The dashboard's AL-1 panel: figures once autolabeling is on or has decided a task."""
+    decided = session.scalar(select(AutolabelDecision.task_id).where(AutolabelDecision.project_id == project_id).limit(1))
+    settings = session.get(AutolabelSettings, project_id)
+    if decided is None and (settings is None or not settings.enabled):
+        return None
+    return audit_figures(session, project_id)
 
 
 def enqueue_autolabel(session: Session, project_id: int, model_version: str) -> BackgroundJob:
@@ -103,26 +118,27 @@ def run_autolabel(session: Session, project: Project, model_version: str, rng: r
         select(Task, Prediction)
         .join(Prediction, Prediction.task_id == Task.id)
         .where(Task.project_id == project.id, Task.total_annotations == 0, Task.is_labeled.is_(False),
-               Prediction.model_version == model_version, Prediction.score >= settings.threshold)
+               Prediction.model_version == model_version, Prediction.score >= settings.threshold,
+               ~exists().where(AutolabelDecision.task_id == Task.id))
         .order_by(Task.id)
     ).all()
-    done = {AUTO: 0, AUDIT: 0}
+    done = {AutolabelState.AUTO: 0, AutolabelState.AUDIT: 0}
     for task, prediction in rows:
-        if (task.meta or {}).get(META_KEY):
-            continue
-        state = AUDIT if rng.random() < settings.audit_fraction else AUTO
-        if state == AUTO and paused:
+        audit = rng.random() < settings.audit_fraction
+        if not audit and paused:
             continue  # left undecided: accepted later if the audit recovers
-        task.meta = {**(task.meta or {}), META_KEY: {"state": state, "prediction_id": prediction.id}}
-        if state == AUTO:
+        state = AutolabelState.AUDIT if audit else AutolabelState.AUTO
+        session.add(AutolabelDecision(task_id=task.id, project_id=project.id, state=state,
+                                      prediction_id=prediction.id))
+        if state is AutolabelState.AUTO:
             annotate_from_prediction(session, project, task, prediction, None, from_model=True)
         done[state] += 1
-    return {**done, "paused": paused}
+    return {"auto": done[AutolabelState.AUTO], "audit": done[AutolabelState.AUDIT], "paused": paused}
 
 
 @job_handler(AUTOLABEL_JOB)
 def autolabel_job(session: Session, job: BackgroundJob) -> str:
-    project = session.get(Project, job.project_id)
+    project = lock_project(session, job.project_id)  # its counters change with each annotation
     counts = run_autolabel(session, project, job.params["model_version"])
     session.commit()
     if counts["paused"]:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from webapp.dbutil import begin_write
 from webapp.models._types import utcnow
 from webapp.models.ml import BackgroundJob, JobStatus
 
@@ -59,6 +60,7 @@ def enqueue(session: Session, kind: str, project_id: int, params: dict | None = 
 def claim_next(session: Session) -> BackgroundJob | None:
     """Atomically move the oldest pending job to running; None when there is none."""
     while True:
+        begin_write(session)  # SQLite: a read then a write in one deferred transaction can fail
         job_id = session.scalar(
             select(BackgroundJob.id).where(BackgroundJob.status == JobStatus.PENDING)
             .order_by(BackgroundJob.id).limit(1)
@@ -102,6 +104,7 @@ def run_job(session: Session, job: BackgroundJob) -> None:
 
 def _finish(session: Session, job_id: int, attempt: int, status: JobStatus, message: str) -> None:
     """Record the outcome unless the job was recovered and claimed again meanwhile."""
+    begin_write(session)
     recorded = session.execute(
         update(BackgroundJob)
         .where(BackgroundJob.id == job_id, BackgroundJob.status == JobStatus.RUNNING,
@@ -121,6 +124,7 @@ def recover_stale_jobs(session: Session, now: datetime | None = None, stale_afte
     alive = func.coalesce(BackgroundJob.heartbeat_at, BackgroundJob.started_at, BackgroundJob.created_at)
     stale = (BackgroundJob.status == JobStatus.RUNNING) & (alive < (now or utcnow()) - stale_after)
     changed = 0
+    begin_write(session)
     for job_id, attempts in session.execute(select(BackgroundJob.id, BackgroundJob.attempts).where(stale)).all():
         changed += session.execute(
             update(BackgroundJob).where(BackgroundJob.id == job_id, BackgroundJob.attempts == attempts, stale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from webapp.dbutil import begin_write
 from webapp.labeling import parse_config
 from webapp.ml import external
 from webapp.ml.jobs import enqueue, job_handler, report_progress
@@ -58,9 +59,10 @@ def store_predictions(session: Session, project: Project, tasks: list[Task],
     returns the versions written."""
     ids = [t.id for t in tasks]
     versions = {version for _, _, version in answers}
-    session.execute(delete(Prediction).where(Prediction.task_id.in_(ids), Prediction.model_version.in_(versions)))
     rows = [{"task_id": t.id, "project_id": project.id, "result": items, "score": score, "model_version": version}
             for t, (items, score, version) in zip(tasks, answers)]
+    begin_write(session)  # after the model's answer, which other writers may have outlasted
+    session.execute(delete(Prediction).where(Prediction.task_id.in_(ids), Prediction.model_version.in_(versions)))
     if rows:
         session.execute(insert(Prediction), rows)
     recount_predictions(session, ids)

@@ -58,7 +58,7 @@ def chosen_version(session: Session, project: Project) -> str | None:
 def live_prediction(session: Session, project: Project, task: Task) -> Prediction | None:
     version = source_version(session, project)
     # An AL-1 audit task is labeled blind: a pre-fill would bias the measured accuracy.
-    if version is None or is_audit_task(task):
+    if version is None or is_audit_task(session, task.id):
         return None
     return session.scalar(
         select(Prediction).where(Prediction.task_id == task.id, Prediction.model_version == version)

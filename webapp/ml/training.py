@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.dbutil import begin_write
 from webapp.hooks import TrainingEvent, training_started
 from webapp.integrations.payloads import annotation_payload, task_payload
 from webapp.labeling import ControlType, parse_config
@@ -91,6 +92,7 @@ def train_builtin(session: Session, model: MLModel, job: BackgroundJob | None = 
         estimators[name] = _fit(control, ex, list(range(len(ex.texts))))
         if job is not None:
             report_progress(session, job, step + 1, len(usable))
+    begin_write(session)
     count = session.scalar(select(func.count()).where(ModelVersion.model_id == model.id)) or 0
     version = ModelVersion(
         model_id=model.id, version=f"quorum-{model.id}-v{count + 1}-{utcnow():%Y%m%d%H%M%S%f}",

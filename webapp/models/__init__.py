@@ -16,7 +16,9 @@ from webapp.models.enums import (
 from webapp.models.organization import Organization, User, Workspace, WorkspaceMember
 from webapp.models.event import ProjectEvent
 from webapp.models.integration import Storage, StorageObject, StorageSyncRun, Webhook, WebhookDelivery
-from webapp.models.ml import AutolabelSettings, BackgroundJob, MLModel, ModelVersion  # noqa: F401
+from webapp.models.ml import (  # noqa: F401
+    AutolabelDecision, AutolabelSettings, AutolabelState, BackgroundJob, MLModel, ModelVersion,
+)
 from webapp.models.project import Project, ProjectMember
 from webapp.models.review_state import ReviewState
 from webapp.models.tab import DataManagerTab

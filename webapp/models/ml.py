@@ -67,6 +67,21 @@ class AutolabelSettings(db.Model):
     accuracy_floor: Mapped[float] = mapped_column(Float, default=0.9)
 
 
+class AutolabelState(str, Enum):
+    AUTO = "auto"  # accepted from the model's prediction
+    AUDIT = "audit"  # sent to annotators, blind, to measure the model
+
+
+class AutolabelDecision(db.Model):
+    """AL-1: what autolabeling decided for a task, once; read by project without a scan."""
+
+    __tablename__ = "autolabel_decision"
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    state: Mapped[AutolabelState] = mapped_column(enum_column(AutolabelState))
+    prediction_id: Mapped[int] = mapped_column(ForeignKey("prediction.id", ondelete="CASCADE"))
+
+
 class BackgroundJob(db.Model):
     """A one-off job (train, predict, autolabel) claimed atomically by one worker."""
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.dbutil import begin_write
-from webapp.models import Project, ProjectEvent, Task
+from webapp.dbutil import lock_project
+from webapp.models import ProjectEvent, Task
 from webapp.quality.low_agreement import apply_strategy, project_annotator_ids
 from webapp.quality.refresh import recompute_project
 
@@ -20,13 +20,6 @@ QUALITY_SETTINGS = frozenset({
     "maximum_annotations", "overlap_cohort_percentage", "distribution", "skip_queue",
 })
 FLAGGED_BATCH = 1000
-
-
-def _locked_project(session: Session, project_id: int) -> Project | None:
-    """Same lock order as the annotation writer (project row first), so a submit never
-    interleaves with the recompute of its project."""
-    begin_write(session)
-    return session.scalar(select(Project).where(Project.id == project_id).with_for_update())
 
 
 def changed_project_ids(session: Session, since: datetime) -> list[int]:
@@ -41,7 +34,7 @@ def reevaluate_changed_projects(session: Session, since: datetime) -> int:
     one transaction per project; returns the number of tasks."""
     done = 0
     for project_id in changed_project_ids(session, since):
-        project = _locked_project(session, project_id)
+        project = lock_project(session, project_id)
         if project is not None:
             done += recompute_project(session, project)
         session.commit()
@@ -55,7 +48,7 @@ def reevaluate_flagged(session: Session, batch: int = FLAGGED_BATCH) -> int:
     )))
     done = 0
     for project_id in project_ids:
-        project = _locked_project(session, project_id)
+        project = lock_project(session, project_id)
         if project is None:
             session.commit()
             continue

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from webapp.access import Action, authorize_project, effective_role
 from webapp.dashboard import annotator_table, progress, task_states
 from webapp.extensions import db
+from webapp.ml.autolabel import autolabel_summary
 from webapp.models import OrgRole
 
 bp = Blueprint("dashboard", __name__)
@@ -24,4 +25,5 @@ def page(project_id: int):
         progress=progress(db.session, project),
         states=task_states(db.session, project),
         annotators=annotator_table(db.session, project, only_user_id=current_user.id if own else None),
+        autolabel=None if own else autolabel_summary(db.session, project.id),
     )
