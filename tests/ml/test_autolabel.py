@@ -86,3 +86,21 @@ def test_audit_accuracy_pauses_auto_acceptance_below_the_floor__AL_1(session, fa
     session.commit()
     assert run_autolabel(session, lab.project, "v1") == {"auto": 0, "audit": 0, "paused": True}
     assert not session.get(Task, more[0].id).is_labeled
+
+
+def test_figures_refresh_while_autolabeling_runs__AL_1(session, tiny, client):
+    from tests.settings.conftest import post
+    from webapp.ml.jobs import run_pending_jobs
+
+    _predict_all(session, tiny)
+    tiny.project.live_predictions_source = "version:v1"
+    session.commit()
+    login(client, session.get(User, tiny.project.created_by_id))
+    base = f"/projects/{tiny.project.id}/settings/model"
+    queued = post(client, f"{base}/autolabel", {"enabled": "y", "threshold": "0.9", "audit_fraction": "0",
+                                                "accuracy_floor": "0.5"}).get_data(as_text=True)
+    assert "Autolabeling queued with v1" in queued
+    assert f'hx-get="{base}/autolabel/figures"' in queued  # polls while the job waits or runs
+    run_pending_jobs(session)
+    done = client.get(f"{base}/autolabel/figures").get_data(as_text=True)
+    assert "hx-get" not in done and "<strong>10</strong> task(s) auto-labeled" in done

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.forms.settings_model import AutolabelForm, ModelConnectionForm, TrainOnSubmitForm
 from webapp.ml import external, remote
-from webapp.ml.autolabel import audit_figures, enqueue_autolabel, settings_of
+from webapp.ml.autolabel import AUTOLABEL_JOB, audit_figures, enqueue_autolabel, settings_of
 from webapp.ml.connections import check_and_apply
 from webapp.ml.jobs import latest_job
 from webapp.ml.predict import latest_version
@@ -41,8 +41,22 @@ def _render(project, status: int = 200, **context):
         "model", "model.html", project, status, models=models,
         jobs={m.id: latest_job(db.session, project.id, TRAIN_JOB, model_id=m.id) for m in models},
         versions={m.id: latest_version(db.session, m.id) for m in models},
-        figures=audit_figures(db.session, project.id), **context,
+        **_autolabel_context(project), **context,
     )
+
+
+def _autolabel_context(project) -> dict:
+    return {"figures": audit_figures(db.session, project.id),
+            "autolabel_job": latest_job(db.session, project.id, AUTOLABEL_JOB),
+            "figures_url": url_for(".autolabel_figures", project_id=project.id)}
+
+
+@bp.get("/model/autolabel/figures")
+@login_required
+def autolabel_figures(project_id: int):
+    """The AL-1 figures partial; it polls itself while an autolabeling job runs."""
+    project = settings_project(project_id)
+    return render_template("partials/autolabel_figures.html", **_autolabel_context(project))
 
 
 @bp.route("/model", methods=["GET", "POST"])
