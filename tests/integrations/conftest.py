@@ -65,7 +65,7 @@ def loopback_allowed(app):
 
 
 @pytest.fixture(scope="module")
-def s3_endpoint():
+def moto_server():
     from moto.server import ThreadedMotoServer
 
     with socket.socket() as probe:
@@ -75,3 +75,9 @@ def s3_endpoint():
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
+
+
+@pytest.fixture
+def s3_endpoint(moto_server, loopback_allowed):
+    """moto's S3 server on loopback, which the outbound policy allows for these tests only."""
+    return moto_server

@@ -96,3 +96,11 @@ def test_STO_2_write_on_submit_and_interval_are_run_by_the_job(session, factory,
     assert [p.suffix for p in files_root.iterdir()] == [".json"]
     assert sync_due_storages(session, app.config) == 0
     assert sync_due_storages(session, app.config, utcnow() + timedelta(minutes=61)) == 1
+
+
+def test_STO_1_s3_endpoint_on_a_private_address_is_refused(session, factory, app, moto_server):
+    """The endpoint is outbound like a webhook: loopback only where the policy allows it."""
+    project = factory.project()
+    settings = StorageSettings("s3", params={"bucket": "media", "endpoint_url": moto_server}, secret="s")
+    with pytest.raises(StorageError, match="non-public address 127.0.0.1"):
+        create_storage(session, project, settings, app.config)

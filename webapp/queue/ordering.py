@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import is_postgres
@@ -62,11 +62,10 @@ def _sampler(session: Session, project: Project, rng: random.Random) -> Pick:
 def _uniform(session: Session, project: Project, stmt: Select, first, rng: random.Random) -> Task | None:
     """SAMP-2: a random pivot in the project's id range, then the first eligible task at
     or after it, wrapping around; two index probes instead of ORDER BY random()."""
-    span = select(Task.id).where(Task.project_id == project.id)
+    span = select(func.min(Task.id), func.max(Task.id)).where(Task.project_id == project.id)
     if project.distribution is Distribution.AUTO:
         span = span.where(Task.is_labeled.is_(False))
-    low = session.scalar(span.order_by(Task.id).limit(1))
-    high = session.scalar(span.order_by(Task.id.desc()).limit(1))
+    low, high = session.execute(span).one()  # one round trip, two index probes
     if low is None:
         return None
     pivot = rng.randint(low, high)

@@ -8,16 +8,28 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.config import Config
 
+from webapp.integrations.http_policy import ForbiddenDestination, policy_from_config
 from webapp.io.storage.base import ObjectInfo, StorageError, integer, required_text
 
 PRESIGN_TTL_MINUTES = 15  # Label Studio's default expiry of a pre-signed URL
 MAX_PRESIGN_TTL_MINUTES = 7 * 24 * 60  # the longest SigV4 allows
 
 
+def _check_endpoint(endpoint: str, config: Mapping) -> None:
+    """The endpoint is an outbound destination like a webhook: private and loopback
+    addresses only when the policy allows them."""
+    if urlsplit(endpoint).scheme not in ("http", "https"):
+        raise StorageError("endpoint_url", "The endpoint URL must start with http:// or https://.")
+    try:
+        policy_from_config(config).check_url(endpoint)
+    except ForbiddenDestination as exc:
+        raise StorageError("endpoint_url", str(exc)) from exc
+
+
 def clean_params(params: dict, config: Mapping) -> dict:
     endpoint = (params.get("endpoint_url") or "").strip()
-    if endpoint and urlsplit(endpoint).scheme not in ("http", "https"):
-        raise StorageError("endpoint_url", "The endpoint URL must start with http:// or https://.")
+    if endpoint:
+        _check_endpoint(endpoint, config)
     return {
         "bucket": required_text(params, "bucket", "The bucket"),
         "endpoint_url": endpoint,
@@ -65,6 +77,8 @@ class S3Adapter:
 
 
 def open_adapter(params: dict, secret: str, config: Mapping) -> S3Adapter:
+    if params.get("endpoint_url"):
+        _check_endpoint(params["endpoint_url"], config)  # its address may have changed since
     client = boto3.client(
         "s3",
         endpoint_url=params.get("endpoint_url") or None,
