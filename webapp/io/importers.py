@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from webapp.dbutil import begin_write
+from webapp.dbutil import lock_project
 from webapp.hooks import TasksChange, TasksEvent, tasks_changed
 from webapp.io.errors import TaskImportError
 from webapp.io.formats_read import Located, number_records, read_file
@@ -121,9 +121,8 @@ class _Writer:
 
     def store(self, session: Session, tasks: list[PreparedTask]) -> None:
         """Insert everything in one write transaction and commit; roll back on any error."""
-        begin_write(session)
         try:
-            project = session.scalar(select(Project).where(Project.id == self.project_id).with_for_update())
+            project = lock_project(session, self.project_id)
             add_tasks(project, len(tasks), sum(_submitted(t) for t in tasks))
             ids: list[int] = []
             for start in range(0, len(tasks), BATCH_SIZE):

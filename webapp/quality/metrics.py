@@ -6,7 +6,7 @@ left with nothing weighted returns weight 0 so the caller leaves the control out
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -78,35 +78,39 @@ def span_f1(a: list[Span], b: list[Span], threshold: float = 0.5,
 
     A matched region is a pair of same-label spans with character IoU >= threshold.
     """
-    if not a and not b:
-        return 1.0, 1.0
-    a, b = _weighted_only(a, weights), _weighted_only(b, weights)
-    labels = {s.label for s in a} | {s.label for s in b}
-    if not labels:
-        return 1.0, 0.0  # only weight-0 labels: leave the control out
-    matched = match_spans(a, b, threshold)
-    scores = {}
-    for label in labels:
-        tp = sum(1 for x, _ in matched if x.label == label)
-        total = sum(1 for s in a if s.label == label) + sum(1 for s in b if s.label == label)
-        scores[label] = 2 * tp / total
-    return _weighted_mean(scores, weights), 1.0
+    def label_f1(a: list[Span], b: list[Span], labels: set[str]) -> dict[str, float]:
+        matched = match_spans(a, b, threshold)
+        return {
+            label: 2 * sum(1 for x, _ in matched if x.label == label)
+            / (sum(1 for s in a if s.label == label) + sum(1 for s in b if s.label == label))
+            for label in labels
+        }
+    return _per_label(a, b, weights, label_f1)
 
 
 def covered_iou(a: list[Span], b: list[Span], weights: Weights | None = None) -> tuple[float, float]:
     """(score, weight): weighted mean over labels of the IoU of the characters covered."""
+    def label_iou(a: list[Span], b: list[Span], labels: set[str]) -> dict[str, float]:
+        scores = {}
+        for label in labels:
+            ca = _chars(s for s in a if s.label == label)
+            cb = _chars(s for s in b if s.label == label)
+            scores[label] = len(ca & cb) / len(ca | cb) if ca | cb else 1.0
+        return scores
+    return _per_label(a, b, weights, label_iou)
+
+
+def _per_label(a: list[Span], b: list[Span], weights: Weights | None,
+               scores_of: Callable[[list[Span], list[Span], set[str]], dict[str, float]]) -> tuple[float, float]:
+    """Both empty agree fully; spans of weight-0 labels are left out, and a control left
+    with none gets weight 0; else the weighted mean of the per-label scores."""
     if not a and not b:
         return 1.0, 1.0
     a, b = _weighted_only(a, weights), _weighted_only(b, weights)
     labels = {s.label for s in a} | {s.label for s in b}
     if not labels:
-        return 1.0, 0.0  # only weight-0 labels: leave the control out
-    scores = {}
-    for label in labels:
-        ca = _chars(s for s in a if s.label == label)
-        cb = _chars(s for s in b if s.label == label)
-        scores[label] = len(ca & cb) / len(ca | cb) if ca | cb else 1.0
-    return _weighted_mean(scores, weights), 1.0
+        return 1.0, 0.0
+    return _weighted_mean(scores_of(a, b, labels), weights), 1.0
 
 
 def _chars(spans: Iterable[Span]) -> set[int]:

@@ -6,9 +6,10 @@ Errors are JSON `{"detail": ..., "status_code": ...}`, never a stack trace.
 
 from flask import Blueprint, Flask, request
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, Unauthorized
 
-from webapp.extensions import csrf
+from webapp.access import Action, authorize_project
+from webapp.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -21,6 +22,15 @@ def route(rule: str, **options):
         bp.add_url_rule(rule + "/", endpoint=endpoint + "_slash", view_func=view, **options)
         return view
     return decorator
+
+
+def managed_project_in_query(path: str):
+    """The project a list is filtered by (`?project=<id>`, as Label Studio's), which the
+    user must manage."""
+    project_id = request.args.get("project", type=int)
+    if project_id is None:
+        raise BadRequest(f"Give the project: {path}?project=<id>.")
+    return authorize_project(db.session, current_user, project_id, Action.MANAGE)
 
 
 @bp.before_request

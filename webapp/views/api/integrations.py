@@ -15,7 +15,7 @@ from webapp.io.storage.base import StorageError
 from webapp.io.storage.presign import open_task_object
 from webapp.io.storage.sync import StorageSettings, create_storage, request_sync
 from webapp.models import Storage, Webhook
-from webapp.views.api import route
+from webapp.views.api import managed_project_in_query, route
 from webapp.views.api.serializers import iso
 
 _WEBHOOK_FIELDS = ("url", "headers", "send_payload", "send_for_all_actions", "actions", "is_active")
@@ -54,11 +54,8 @@ def _managed_webhook(webhook_id: int) -> Webhook:
 
 @route("/webhooks", methods=["GET"])
 def list_webhooks():
-    project_id = request.args.get("project", type=int)
-    if project_id is None:
-        raise BadRequest("Pass ?project=<id>.")
-    authorize_project(db.session, current_user, project_id, Action.MANAGE)
-    return [webhook_json(w) for w in project_webhooks(db.session, project_id)]
+    project = managed_project_in_query("/api/webhooks")
+    return [webhook_json(w) for w in project_webhooks(db.session, project.id)]
 
 
 @route("/webhooks", methods=["POST"])

@@ -16,7 +16,7 @@ from webapp.ml.remote import RemoteModelError
 from webapp.ml.training import TrainingError, enqueue_training
 from webapp.models import Project
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind
-from webapp.views.api import route
+from webapp.views.api import managed_project_in_query, route
 
 
 def model_json(model: MLModel) -> dict:
@@ -40,11 +40,8 @@ def _model(model_id: int) -> MLModel:
 
 @route("/ml", methods=["GET"])
 def list_models():
-    project_id = request.args.get("project", type=int)
-    if project_id is None:
-        raise BadRequest("Give the project: /api/ml?project=<id>.")
-    authorize_project(db.session, current_user, project_id, Action.MANAGE)
-    models = db.session.scalars(select(MLModel).where(MLModel.project_id == project_id).order_by(MLModel.id))
+    project = managed_project_in_query("/api/ml")
+    models = db.session.scalars(select(MLModel).where(MLModel.project_id == project.id).order_by(MLModel.id))
     return [model_json(m) for m in models]
 
 

@@ -8,27 +8,16 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from webapp.access import Action, authorize_project
 from webapp.extensions import db
+from webapp.integrations.payloads import review_payload
 from webapp.models import Annotation, Project, Review, ReviewAction
 from webapp.review import ReviewError, decision_from, next_task_to_review, review_annotation, task_for_review
 from webapp.views.api import route
 from webapp.views.api.projects import json_body
 from webapp.views.api.serializers import iso, task_json
 
-ACCEPTING = (ReviewAction.ACCEPT, ReviewAction.FIX_AND_ACCEPT)
-
-
 def review_json(r: Review) -> dict:
-    return {
-        "id": r.id,
-        "annotation": r.annotation_id,
-        "created_by": r.reviewer_id,
-        "action": r.action.value,
-        "accepted": r.action in ACCEPTING,
-        "remove": r.action is ReviewAction.REJECT_REMOVE,
-        "comment": r.comment,
-        "previous_result": r.previous_result,
-        "created_at": iso(r.created_at),
-    }
+    """The review object webhooks send, plus the names this API takes (`remove`, `previous_result`)."""
+    return {**review_payload(r), "remove": r.action is ReviewAction.REJECT_REMOVE, "previous_result": r.previous_result}
 
 
 def _authorize(annotation_id: int) -> tuple[Annotation, Project]:
