@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 
-from sqlalchemy import insert
+import pytest
+from sqlalchemy import event, insert
 
 from tests.queue.helpers import setup_project, submit
 from webapp.models import Prediction, Sampling
@@ -53,3 +55,38 @@ def test_uncertainty_follows_the_live_predictions_source__SAMP_3(session, factor
     _predict(session, project, {t[0]: 0.9, t[1]: 0.2, t[2]: 0.5}, "v1")
     _predict(session, project, {t[0]: 0.1}, "v2")
     assert _drain(session, project, a) == [t[1].id, t[2].id, t[0].id, t[3].id]
+
+
+@contextmanager
+def _statements(session):
+    """The SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("sampling", list(Sampling))
+def test_next_task_costs_five_statements_however_much_was_labeled__SAMP_1_SAMP_2_SAMP_3(
+    session, factory, sampling
+):
+    """The write transaction's opening (BEGIN IMMEDIATE, or PostgreSQL's SET LOCAL), the
+    project row, one probe (held reservation, requeued fix, uniform's id range), the pick,
+    the reserving upsert. Not one more as the annotator's annotations pile up."""
+    project, (a, _), tasks = setup_project(
+        factory, n_tasks=8, sampling=sampling, live_predictions_source="version:v1"
+    )
+    _predict(session, project, {t: i / 10 for i, t in enumerate(tasks)}, "v1")
+    project_id, user_id = project.id, a.id
+    for _ in range(6):
+        with _statements(session) as seen:
+            task = next_task(session, project_id, user_id, rng=random.Random(1))
+        assert len(seen) == 5, seen
+        submit(session, task, a)

@@ -18,7 +18,9 @@ class Annotation(db.Model):
 
     __table_args__ = (
         Index("ix_annotation_task_user", "task_id", "completed_by_id"),
-        Index("ix_annotation_user_project", "completed_by_id", "project_id"),
+        # Also the requeued-for-a-fix probe of next-task (REV-3): a seek, not a walk of
+        # everything the annotator ever labeled in the project.
+        Index("ix_annotation_user_project", "completed_by_id", "project_id", "review_state"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import is_postgres
@@ -34,9 +34,26 @@ def tiers(project: Project) -> list[list]:
     return out
 
 
-def first_in_order(session: Session, project: Project, stmt: Select, rng: random.Random) -> Task | None:
-    """The first task of `stmt` by tier, then by sampling order, locked when reserving."""
-    pick = _sampler(session, project, rng)
+def span_columns(project: Project) -> list[ColumnElement]:
+    """Uniform sampling's id range of unfinished tasks (SAMP-2) as two scalar subqueries,
+    for the caller to read with its other probes in one round trip; none otherwise."""
+    if project.sampling is not Sampling.UNIFORM:
+        return []
+    span = select(Task.id).where(Task.project_id == project.id)
+    if project.distribution is Distribution.AUTO:
+        span = span.where(Task.is_labeled.is_(False))
+    return [
+        span.with_only_columns(func.min(Task.id)).scalar_subquery(),
+        span.with_only_columns(func.max(Task.id)).scalar_subquery(),
+    ]
+
+
+def first_in_order(
+    session: Session, project: Project, stmt: Select, rng: random.Random, span: tuple
+) -> Task | None:
+    """The first task of `stmt` by tier, then by sampling order, locked when reserving.
+    `span` is what `span_columns` read, (lowest, highest) id; uniform sampling needs it."""
+    pick = _sampler(session, project, rng, span)
     for extra in tiers(project):
         task = pick(stmt.where(*extra) if extra else stmt)
         if task is not None:
@@ -44,7 +61,7 @@ def first_in_order(session: Session, project: Project, stmt: Select, rng: random
     return None
 
 
-def _sampler(session: Session, project: Project, rng: random.Random) -> Pick:
+def _sampler(session: Session, project: Project, rng: random.Random, span: tuple) -> Pick:
     def first(stmt: Select) -> Task | None:
         if project.uses_reservations and is_postgres(session):
             # Concurrent next-task calls pass over each other's candidate (ANN-5).
@@ -52,20 +69,16 @@ def _sampler(session: Session, project: Project, rng: random.Random) -> Pick:
         return session.scalar(stmt.limit(1))
 
     if project.sampling is Sampling.UNIFORM:
-        return lambda stmt: _uniform(session, project, stmt, first, rng)
+        return lambda stmt: _uniform(stmt, first, rng, *span)
     if project.sampling is Sampling.UNCERTAINTY:
         version = _prediction_version(session, project)
         return lambda stmt: _uncertainty(project, stmt, first, version)
     return lambda stmt: first(stmt.order_by(Task.id))  # SAMP-1: Data Manager order
 
 
-def _uniform(session: Session, project: Project, stmt: Select, first, rng: random.Random) -> Task | None:
+def _uniform(stmt: Select, first, rng: random.Random, low: int | None, high: int | None) -> Task | None:
     """SAMP-2: a random pivot in the project's id range, then the first eligible task at
-    or after it, wrapping around; two index probes instead of ORDER BY random()."""
-    span = select(func.min(Task.id), func.max(Task.id)).where(Task.project_id == project.id)
-    if project.distribution is Distribution.AUTO:
-        span = span.where(Task.is_labeled.is_(False))
-    low, high = session.execute(span).one()  # one round trip, two index probes
+    or after it, wrapping around; index probes instead of ORDER BY random()."""
     if low is None:
         return None
     pivot = rng.randint(low, high)
