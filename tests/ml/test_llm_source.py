@@ -144,7 +144,7 @@ def test_model_tab_connects_a_chat_endpoint__ML_1__ML_3(session, client, tiny, s
     stub.routes[CHAT] = lambda r: (401, {"error": {"message": "Incorrect API key"}})
     refused = client.post(base + "/connections", data=form, headers={"HX-Request": "true"})
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 400 and f"{stub.url}/v1/chat/completions answered 401" in page
+    assert refused.status_code == 422 and f"{stub.url}/v1/chat/completions answered 401" in page
     assert session.scalar(select(MLModel).where(MLModel.title == "Zero-shot")) is None
 
     stub.routes[CHAT] = sentiment_answer

@@ -118,12 +118,12 @@ def test_save_refuses_a_model_that_does_not_answer__ML_1(session, client, tiny, 
     form = {"csrf_token": csrf_token(client, "/"), "kind": "ml_backend", "title": "My backend", "url": dead,
             "auth_method": "token", "auth_secret": "t0k", "extra_params": '{"k": 1}', "is_active": "y"}
     r = client.post(base, data=form, headers={"HX-Request": "true"})
-    assert r.status_code == 400 and f"{dead}/health cannot be reached: connection refused" in r.get_data(as_text=True)
+    assert r.status_code == 422 and f"{dead}/health cannot be reached: connection refused" in r.get_data(as_text=True)
     assert session.scalar(select(MLModel).where(MLModel.title == "My backend")) is None
     bad = client.post(base, data={**form, "extra_params": '{"k": }'}, headers={"HX-Request": "true"})
-    assert bad.status_code == 400 and "Not valid JSON" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Not valid JSON" in bad.get_data(as_text=True)
     no_url = client.post(base, data={**form, "url": ""}, headers={"HX-Request": "true"})
-    assert no_url.status_code == 400 and "Give the model&#39;s URL" in no_url.get_data(as_text=True)
+    assert no_url.status_code == 422 and "Give the model&#39;s URL" in no_url.get_data(as_text=True)
 
     serve_backend(stub)
     r = client.post(base, data={**form, "url": stub.url}, headers={"HX-Request": "true"})
@@ -134,7 +134,7 @@ def test_save_refuses_a_model_that_does_not_answer__ML_1(session, client, tiny, 
 
     edit = client.post(f"{base}/{model.id}/edit", data={**form, "url": dead, "auth_secret": ""},
                        headers={"HX-Request": "true"})
-    assert edit.status_code == 400 and "cannot be reached" in edit.get_data(as_text=True)
+    assert edit.status_code == 422 and "cannot be reached" in edit.get_data(as_text=True)
     session.expire_all()
     assert session.get(MLModel, model.id).url == stub.url  # the stored connection stays
 

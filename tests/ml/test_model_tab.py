@@ -33,7 +33,7 @@ def test_model_tab_lists_models_and_trains_in_background__ML_1__ML_3(session, ma
     second = session.scalar(select(MLModel).where(MLModel.title == "Second model"))
     assert second.extra_params == {"a": 1}
     bad = _post(manager_client, "/model/connections", kind="builtin", title="x", extra_params="[1")
-    assert bad.status_code == 400 and "Not valid JSON" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Not valid JSON" in bad.get_data(as_text=True)
 
     r = _post(manager_client, f"/model/connections/{tiny.model.id}/train")
     assert "Training queued" in r.get_data(as_text=True)
@@ -78,7 +78,7 @@ def test_predictions_tab_predicts_lists_and_deletes__PRED_1__ML_6(session, manag
 
 def test_autolabel_form_and_figures__AL_1(session, manager_client, tiny):
     r = _post(manager_client, "/model/autolabel", enabled="y", threshold="0.8", audit_fraction="0.2", accuracy_floor="2")
-    assert r.status_code == 400 and "from 0 to 1" in r.get_data(as_text=True)
+    assert r.status_code == 422 and "from 0 to 1" in r.get_data(as_text=True)
     r = _post(manager_client, "/model/autolabel", enabled="y", threshold="0.8", audit_fraction="0.2", accuracy_floor="0.85")
     assert r.status_code == 200
     settings = session.get(AutolabelSettings, tiny.project.id)

@@ -61,7 +61,9 @@ def test_plain_post_renders_the_full_page(browser_client, project):
 
 
 def test_bad_reservation_gets_the_registry_message__ANN_3(browser_client, project, session):
-    html = post_section(browser_client, project, "annotation", {**VALID, "reservation_minutes": "5000"}).get_data(as_text=True)
+    answer = post_section(browser_client, project, "annotation", {**VALID, "reservation_minutes": "5000"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422  # refused, with the form and its errors to swap in
     assert "must be a whole number from 1 to 1440" in html and "Saved" not in html
     session.refresh(project)
     assert project.reservation_minutes == 1440

@@ -10,6 +10,7 @@ from importlib import import_module
 
 from flask import Flask, make_response, render_template, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from webapp.access import Action, authorize_project
 from webapp.extensions import db
@@ -37,7 +38,10 @@ def settings_project(project_id: int) -> Project:
 
 
 def render_section(section_key: str, template: str, project: Project, status: int = 200, **context):
-    """The partial for htmx, the full page otherwise; Vary so caches keep them apart."""
+    """The partial for htmx, the full page otherwise; Vary so caches keep them apart.
+    A POST whose form was refused answers 422 with the form and its errors."""
+    if status == 200 and request.method == "POST" and _has_refused_form(context):
+        status = 422  # base.html's htmx-config swaps 422 like a success
     context.update(project=project, sections=SECTIONS, active=section_key)
     if request.headers.get("HX-Request") == "true":
         html = render_template(f"settings/{template}", **context)
@@ -46,6 +50,10 @@ def render_section(section_key: str, template: str, project: Project, status: in
     response = make_response(html, status)
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def _has_refused_form(context: dict) -> bool:
+    return any(isinstance(value, FlaskForm) and value.errors for value in context.values())
 
 
 # Section modules in the guide's tab order; each registers its Section on import.

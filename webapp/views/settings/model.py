@@ -78,12 +78,12 @@ def connect(project_id: int):
     project = settings_project(project_id)
     form = ModelConnectionForm()
     if not form.validate_on_submit():
-        return _render(project, 400, connect_form=form, connect_open=True)
+        return _render(project, 422, connect_form=form, connect_open=True)
     model = MLModel(project_id=project.id)
     try:
         checked = check_and_apply(model, project, form.connection())
     except RemoteModelError as exc:
-        return _render(project, 400, connect_form=form, connect_open=True, error=_not_saved(form, exc))
+        return _render(project, 422, connect_form=form, connect_open=True, error=_not_saved(form, exc))
     db.session.add(model)
     db.session.commit()
     return _render(project, message=f"Model “{model.title}” added. {checked}".strip())
@@ -104,12 +104,12 @@ def edit(project_id: int, model_id: int):
         form.fill_from(model)
         return _render(project, edit_form=form, editing=model)
     if not form.validate_on_submit():
-        return _render(project, 400, edit_form=form, editing=model)
+        return _render(project, 422, edit_form=form, editing=model)
     try:
         checked = check_and_apply(model, project, form.connection())
     except RemoteModelError as exc:
         db.session.rollback()  # nothing half-stored: the stored connection stays as it was
-        return _render(project, 400, edit_form=form, editing=model, error=_not_saved(form, exc))
+        return _render(project, 422, edit_form=form, editing=model, error=_not_saved(form, exc))
     db.session.commit()
     return _render(project, message=f"Model “{model.title}” saved. {checked}".strip())
 
@@ -178,7 +178,7 @@ def autolabel(project_id: int):
     settings = settings_of(db.session, project.id)
     form = AutolabelForm()
     if not form.validate_on_submit():
-        return _render(project, 400, autolabel_form=form)
+        return _render(project, 422, autolabel_form=form)
     form.populate_obj(settings)
     for name in ("threshold", "audit_fraction", "accuracy_floor"):
         setattr(settings, name, float(getattr(form, name).data))

@@ -38,7 +38,7 @@ def delete(project_id: int):
     form = FlaskForm()
     version = request.form.get("model_version")  # "" is the set imported without a version
     if not form.validate_on_submit() or version is None:
-        return _render(project, 400, error="Choose a prediction set to delete.")
+        return _render(project, 422, error="Choose a prediction set to delete.")
     gone = delete_prediction_set(db.session, project.id, version)
     if project.live_predictions_source == f"version:{version}":
         project.live_predictions_source = ""  # the set no longer exists to pre-fill from
@@ -52,11 +52,11 @@ def run(project_id: int):
     """Batch predictions over every task with the built-in model (ML-6)."""
     project = settings_project(project_id)
     if not FlaskForm().validate_on_submit():
-        return _render(project, 400, error="The form expired: reload the page.")
+        return _render(project, 422, error="The form expired: reload the page.")
     try:
         predict_tasks(db.session, project, None)
     except TrainingError as exc:
-        return _render(project, 400, error=str(exc))
+        return _render(project, 422, error=str(exc))
     db.session.commit()
     return _render(project, message="Predictions queued: they run in the background.")
 
