@@ -52,8 +52,9 @@ def clean_params(kind: str, params: dict, config: Mapping) -> dict:
     return {**clean, **import_module(_MODULES[kind]).clean_params(params, config)}
 
 
-def open_adapter(kind: str, params: dict, secret: str, config: Mapping) -> Adapter:
-    return import_module(_MODULES[kind]).open_adapter(params, secret, config)
+def open_adapter(kind: str, params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> Adapter:
+    """`storage_id` names a saved storage, whose client a kind may reuse (s3 does)."""
+    return import_module(_MODULES[kind]).open_adapter(params, secret, config, storage_id)
 
 
 def _text(params: dict, name: str) -> str:

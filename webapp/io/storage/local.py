@@ -60,7 +60,7 @@ class LocalAdapter:
         self._path(key).unlink(missing_ok=True)
 
 
-def open_adapter(params: dict, secret: str, config: Mapping) -> LocalAdapter:
+def open_adapter(params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> LocalAdapter:
     root = _root(config)
     directory = Path(params["path"]).resolve()
     if not _inside(root, directory):

@@ -105,7 +105,7 @@ def open_task_object(session: Session, task: Task, uri: str, config: Mapping) ->
         raise StorageError("fileuri", "No connected source storage holds that object.")
     storage, key = found
     secret = decrypt_secret(config["SECRET_KEY"], storage.secret_encrypted) if storage.secret_encrypted else ""
-    adapter = open_adapter(storage.kind, storage.params, secret, config)
+    adapter = open_adapter(storage.kind, storage.params, secret, config, storage.id)
     if storage.params.get("presign", True):
         return StorageData(url=adapter.presigned_get(key, storage.params.get("presign_ttl", PRESIGN_TTL_MINUTES)))
     content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"

@@ -44,7 +44,7 @@ def _escape(prefix: str) -> str:
     return "".join("\\" + c if c in "*?[]\\" else c for c in prefix)
 
 
-def open_adapter(params: dict, secret: str, config: Mapping) -> RedisAdapter:
+def open_adapter(params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> RedisAdapter:
     client = redis.Redis(
         host=params["host"], port=params["port"], db=params["db"], password=secret or None,
         socket_timeout=10, socket_connect_timeout=5,

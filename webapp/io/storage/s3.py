@@ -1,7 +1,10 @@
 """S3-compatible storage through boto3: any endpoint URL (AWS, MinIO, moto); the secret
-access key is stored encrypted and decrypted only to open a client."""
+access key is stored encrypted and decrypted only to open a client. A saved storage's client
+is reused while its settings stay the same (client_cache.py)."""
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
@@ -10,9 +13,14 @@ from botocore.config import Config
 
 from webapp.integrations.http_policy import ForbiddenDestination, policy_from_config
 from webapp.io.storage.base import ObjectInfo, StorageError, integer, required_text
+from webapp.io.storage.client_cache import ClientCache
 
 PRESIGN_TTL_MINUTES = 15  # Label Studio's default expiry of a pre-signed URL
 MAX_PRESIGN_TTL_MINUTES = 7 * 24 * 60  # the longest SigV4 allows
+_CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 30, "retries": {"max_attempts": 3}, "signature_version": "s3v4"}
+_CLIENTS = ClientCache()
+_SESSION_LOCK = threading.Lock()
+_session: boto3.session.Session | None = None
 
 
 def _check_endpoint(endpoint: str, config: Mapping) -> None:
@@ -76,15 +84,33 @@ class S3Adapter:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
 
-def open_adapter(params: dict, secret: str, config: Mapping) -> S3Adapter:
+def open_adapter(params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> S3Adapter:
+    """A saved storage (`storage_id`) reuses its client; the endpoint is checked on every
+    use all the same, as the policy or the address it resolves to may have changed since."""
     if params.get("endpoint_url"):
-        _check_endpoint(params["endpoint_url"], config)  # its address may have changed since
-    client = boto3.client(
-        "s3",
-        endpoint_url=params.get("endpoint_url") or None,
-        region_name=params.get("region") or None,
-        aws_access_key_id=params.get("access_key_id") or None,
-        aws_secret_access_key=secret or None,
-        config=Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 3}, signature_version="s3v4"),
-    )
+        _check_endpoint(params["endpoint_url"], config)
+    settings = _client_settings(params, secret)
+    client = _build_client(settings) if storage_id is None else _CLIENTS.get(storage_id, settings, _build_client)
     return S3Adapter(client, params["bucket"], params.get("prefix", ""))
+
+
+def _client_settings(params: dict, secret: str) -> dict:
+    """Everything a client is built from, and so everything its cache entry depends on."""
+    return {
+        "endpoint_url": params.get("endpoint_url") or None,
+        "region_name": params.get("region") or None,
+        "aws_access_key_id": params.get("access_key_id") or None,
+        "aws_secret_access_key": secret or None,
+        "config": _CLIENT_CONFIG,
+    }
+
+
+def _build_client(settings: dict):
+    global _session
+    # A boto3 session is not thread-safe (its clients are); one shared session also loads
+    # the S3 service model once rather than per client.
+    with _SESSION_LOCK:
+        if _session is None:  # made on first use: a bad AWS_PROFILE must not break app import
+            _session = boto3.session.Session()
+        # botocore rewrites the retries dict it is given: a copy keeps our fingerprint of it stable
+        return _session.client("s3", **{**settings, "config": Config(**copy.deepcopy(settings["config"]))})

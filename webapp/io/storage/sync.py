@@ -105,7 +105,7 @@ def sync_storage(
     session.commit()
     try:
         secret = decrypt_secret(config["SECRET_KEY"], storage.secret_encrypted) if storage.secret_encrypted else ""
-        adapter = open_adapter(storage.kind, storage.params, secret, config)
+        adapter = open_adapter(storage.kind, storage.params, secret, config, storage.id)
         (_sync_source if storage.role == "source" else _sync_target)(session, storage, adapter, run)
         run.status = "completed"
     except Exception as exc:  # noqa: BLE001 - any storage failure ends in the run's log
