@@ -115,3 +115,13 @@ def test_second_submit_by_same_annotator_updates_instead_of_duplicating__ANN_5(s
     again = submit_annotation(session, task.id, a, Submission(result=[]))
     assert again.id == first.id
     assert session.scalar(select(func.count(Annotation.id))) == 1
+
+
+def test_reopening_with_two_held_reservations_of_one_instant_is_deterministic__ANN_3(session, factory):
+    """A settings change can leave an annotator two live reservations made at the same
+    instant; reopening renews the one with the higher task id, whatever the plan."""
+    project, (a, _), tasks = _setup(factory, n_tasks=3)
+    expires = utcnow() + timedelta(minutes=30)
+    session.add_all([Reservation(task_id=t.id, user_id=a.id, expires_at=expires) for t in tasks[:2]])
+    session.commit()
+    assert {next_task(session, project.id, a.id).id for _ in range(5)} == {tasks[1].id}

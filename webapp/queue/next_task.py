@@ -106,7 +106,11 @@ def _held(session: Session, project: Project, fresh: Select, user_id: int, now: 
     the candidates to reservations let the planner walk every unfinished task.
     """
     held = session.scalars(
-        _held_ids(project, user_id, now).order_by(Reservation.expires_at.desc()).limit(_MAX_HELD)
+        _held_ids(project, user_id, now)
+        # Newest first; the task id breaks a tie (reservations made at one instant), so
+        # reopening is deterministic whatever order the plan reads the rows in.
+        .order_by(Reservation.expires_at.desc(), Reservation.task_id.desc())
+        .limit(_MAX_HELD)
     ).all()
     for task_id in held:
         task = session.scalar(fresh.where(Task.id == task_id).limit(1))
