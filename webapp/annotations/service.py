@@ -33,10 +33,10 @@ class Submission:
 def _lock(session: Session, task_id: int) -> tuple[Project, Task]:
     """Lock the project row, then the task row (one order everywhere, so no deadlock):
     the task's counters and the project's labels-in-use cache stay exact."""
-    project_id = session.scalar(select(Task.project_id).where(Task.id == task_id))
-    if project_id is None:
+    project_of_task = select(Task.project_id).where(Task.id == task_id).scalar_subquery()
+    project = session.scalar(select(Project).where(Project.id == project_of_task).with_for_update())
+    if project is None:
         raise AnnotationError(f"Task {task_id} not found.")
-    project = session.scalar(select(Project).where(Project.id == project_id).with_for_update())
     task = session.scalar(select(Task).where(Task.id == task_id).with_for_update())
     return project, task
 
@@ -65,6 +65,7 @@ def check_skip(project: Project, comment: str) -> None:
 
 def submit_annotation(session: Session, task_id: int, user: User, sub: Submission) -> Annotation:
     """Store a submission or a skip (was_cancelled) in one write transaction; commits."""
+    user_id = user.id  # read before begin_write's commit expires the user object
     begin_write(session)
     project, task = _lock(session, task_id)
     if sub.was_cancelled:
@@ -73,12 +74,12 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     else:
         check_result(project, task, sub.result)
         result = sub.result
-    annotation = _own_annotation(session, task.id, user.id)
+    annotation = _own_annotation(session, task.id, user_id)
     change = AnnotationChange.UPDATED if annotation is not None else AnnotationChange.CREATED
     if sub.was_cancelled:
         change = AnnotationChange.SKIPPED
     if annotation is None:
-        annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user.id)
+        annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user_id)
         session.add(annotation)
     update_labels_in_use(project, annotation.result if annotation.id else None, result)
     annotation.result = result
@@ -90,12 +91,12 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     if bool(annotation.ground_truth) != wanted:
         set_ground_truth(session, annotation, wanted)  # one per task (QA-6)
     if sub.comment.strip():
-        session.add(Comment(task_id=task.id, annotation_id=annotation.id, author_id=user.id, text=sub.comment.strip()))
+        session.add(Comment(task_id=task.id, annotation_id=annotation.id, author_id=user_id, text=sub.comment.strip()))
     if _releases_reservation(project, sub.was_cancelled):
-        end_reservation(session, task.id, user.id)
-    session.execute(delete(Draft).where(Draft.task_id == task.id, Draft.user_id == user.id))
+        end_reservation(session, task.id, user_id)
+    session.execute(delete(Draft).where(Draft.task_id == task.id, Draft.user_id == user_id))
     refresh_task_state(session, project, task)
-    annotation_changed(session, AnnotationEvent(change, project, task, annotation, user.id))
+    annotation_changed(session, AnnotationEvent(change, project, task, annotation, user_id))
     session.commit()
     return annotation
 

@@ -15,22 +15,16 @@ def refresh_task_state(session: Session, project: Project, task: Task) -> None:
     Cost is proportional to the task's own annotations. Skips count toward completion
     only under Ignore skipped (SKIP-3, SKIP-4).
     """
-    rows = session.execute(
-        select(Annotation.was_cancelled, func.count())
-        .where(Annotation.task_id == task.id)
-        .group_by(Annotation.was_cancelled)
-    ).all()
-    counts = {bool(cancelled): n for cancelled, n in rows}
-    set_total_annotations(project, task, counts.get(False, 0))
-    task.cancelled_annotations = counts.get(True, 0)
-    task.has_ground_truth = (
-        session.scalar(
-            select(func.count()).where(
-                Annotation.task_id == task.id, Annotation.ground_truth.is_(True)
-            )
-        )
-        > 0
-    )
+    submitted, skipped, ground_truths = session.execute(
+        select(
+            func.count().filter(Annotation.was_cancelled.is_(False)),
+            func.count().filter(Annotation.was_cancelled.is_(True)),
+            func.count().filter(Annotation.ground_truth.is_(True)),
+        ).where(Annotation.task_id == task.id)
+    ).one()  # one query; the counters set below reach the database in one flush, later
+    set_total_annotations(project, task, submitted)
+    task.cancelled_annotations = skipped
+    task.has_ground_truth = ground_truths > 0
     set_labeled(project, task, finished_count(project, task) >= task.overlap and meets_agreement(project, task))
 
 

@@ -85,34 +85,26 @@ def recount_reviewed(session: Session, project: Project) -> None:
             session.expire(obj, ["is_reviewed"])
 
 
-def _resubmitted(session: Session, task_id: int) -> int:
-    """Pending annotations of the task that a reviewer requeued before."""
-    requeued = exists().where(Review.annotation_id == Annotation.id, Review.action == ReviewAction.REJECT_REQUEUE)
-    return session.scalar(
-        select(func.count()).select_from(Annotation).where(
-            Annotation.task_id == task_id, Annotation.review_state == ReviewState.PENDING,
-            Annotation.was_cancelled.is_(False), requeued,
-        )
-    )
-
-
 def refresh_review_state(session: Session, project: Project, task: Task) -> None:
     """Recount the task's review counters from its own annotations (no commit).
 
     Pending counts submitted annotations only: a skip is nothing to review."""
+    # Resubmitted: pending annotations that a reviewer requeued before (REV-3).
+    requeued = exists().where(Review.annotation_id == Annotation.id, Review.action == ReviewAction.REJECT_REQUEUE)
     rows = session.execute(
-        select(Annotation.review_state, Annotation.was_cancelled, func.count())
+        select(Annotation.review_state, Annotation.was_cancelled, func.count(), func.count().filter(requeued))
         .where(Annotation.task_id == task.id)
         .group_by(Annotation.review_state, Annotation.was_cancelled)
     ).all()
-    pending = accepted = rejected = 0
-    for state, cancelled, n in rows:
+    pending = accepted = rejected = resubmitted = 0
+    for state, cancelled, n, requeued_before in rows:
         if state is ReviewState.PENDING and not cancelled:
             pending += n
+            resubmitted += requeued_before
         elif state is ReviewState.ACCEPTED:
             accepted += n
         elif state in REJECTED:
             rejected += n
     task.reviews_pending, task.reviews_accepted, task.reviews_rejected = pending, accepted, rejected
-    task.reviews_resubmitted = _resubmitted(session, task.id) if pending else 0
+    task.reviews_resubmitted = resubmitted
     task.is_reviewed = is_reviewed(project, accepted, rejected, pending, task.reviews_resubmitted)
