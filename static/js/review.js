@@ -139,7 +139,9 @@
   });
 
   // Mark as ground truth posts through htmx and swaps the step back in: select again.
-  review.addEventListener("htmx:afterSwap", () => select(cards()[0] || null));
+  // After settling: htmx gives a swapped-in element with a known id its old class and
+  // restores the new one only when it settles, which would drop an earlier is-current.
+  review.addEventListener("htmx:afterSettle", () => select(cards()[0] || null));
 
   select(cards()[0] || null);
 })();

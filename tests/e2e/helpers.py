@@ -16,6 +16,20 @@ def log_in(page: Page, user: User) -> None:
     expect(page.locator(".topnav")).to_contain_text(user.display_name)
 
 
+def manager_settings_page(new_page, factory, session, section: str):
+    """A manager's project (in a shared workspace) with its settings `section` open."""
+    from webapp.accounts import get_or_create_workspace
+    from webapp.models import OrgRole
+
+    manager = factory.user(OrgRole.MANAGER)
+    workspace = get_or_create_workspace(session, manager.organization_id, "Team")
+    project = factory.project(owner=manager, workspace_id=workspace.id)
+    page = new_page()
+    log_in(page, manager)
+    page.goto(f"/projects/{project.id}/settings/{section}")
+    return page, project
+
+
 def utf16(text: str, code_points: int) -> int:
     """The browser's offset (UTF-16 units) of a Python string index."""
     return len(text[:code_points].encode("utf-16-le")) // 2

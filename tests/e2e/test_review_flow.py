@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.e2e.helpers import drag_select, log_in
 from tests.queue.helpers import submit
-from webapp.models import Annotation, OrgRole, RejectOption, Review, ReviewState
+from webapp.models import Annotation, OrgRole, RejectOption, Review, ReviewState, Task
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
@@ -98,14 +98,20 @@ def test_reviewer_accepts_requeues_and_removes__REV_3(new_page, factory, session
     assert [i["value"]["text"] for i in final.result] == ["Grace", "Alan Turing"]
 
 
-def test_reviewer_fixes_and_accepts_in_the_editor__REV_3(new_page, factory, session) -> None:
+def _one_submitted_task(factory, session, result):
+    """A project whose one task an annotator submitted; its reviewer to log in."""
     manager, annotator, reviewer = (factory.user(r) for r in (OrgRole.MANAGER, OrgRole.ANNOTATOR, OrgRole.REVIEWER))
     project = factory.project(owner=manager)
     for user in (annotator, reviewer):
         factory.member(project, user)
     [task] = factory.tasks(project, TEXTS[:1])
+    submit(session, task, annotator, result=result)
+    return project, reviewer, task
+
+
+def test_reviewer_fixes_and_accepts_in_the_editor__REV_3(new_page, factory, session) -> None:
     original = [_span(TEXTS[0], "Ada")]
-    submit(session, task, annotator, result=original)
+    project, reviewer, task = _one_submitted_task(factory, session, original)
 
     page = new_page()
     log_in(page, reviewer)
@@ -124,3 +130,25 @@ def test_reviewer_fixes_and_accepts_in_the_editor__REV_3(new_page, factory, sess
     assert [i["value"]["text"] for i in stored.result] == ["Ada", "Charles Babbage"]
     [review] = session.scalars(select(Review).where(Review.annotation_id == stored.id)).all()
     assert review.previous_result == original  # the annotator's version is kept
+
+
+def test_reviewer_marks_ground_truth_in_the_stream__REV_4(new_page, factory, session) -> None:
+    project, reviewer, task = _one_submitted_task(factory, session, [_span(TEXTS[0], "Ada")])
+    [annotation] = _annotations(session, project.id).values()
+    assert not annotation.ground_truth and not task.has_ground_truth
+
+    page = new_page()
+    log_in(page, reviewer)
+    page.goto(f"/projects/{project.id}/review")
+    _showing(page, task.id)
+    card = page.locator(f"#annotation-{annotation.id}")
+    expect(card.locator("[data-ground-truth]")).to_have_count(0)
+    card.get_by_role("button", name="Mark as ground truth").click()
+
+    # The htmx swap shows the same step again, the annotation now badged and unmarkable.
+    expect(card.locator("[data-ground-truth]")).to_have_text("Ground truth")
+    expect(card.get_by_role("button", name="Unmark ground truth")).to_be_visible()
+    _showing(page, task.id)  # still pending review, and review.js selected it again
+    stored = _annotations(session, project.id)[task.id]
+    assert stored.ground_truth and session.get(Task, task.id).has_ground_truth
+    assert stored.review_state is ReviewState.PENDING  # marking is not a review decision

@@ -3,18 +3,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import log_in
-from webapp.accounts import get_or_create_workspace
-from webapp.models import OrgRole
+from tests.e2e.helpers import manager_settings_page
 
 
 def test_reservation_hidden_in_manual_and_back_in_auto__ANN_3(new_page, factory, session):
-    manager = factory.user(OrgRole.MANAGER)
-    workspace = get_or_create_workspace(session, manager.organization_id, "Team")
-    project = factory.project(owner=manager, workspace_id=workspace.id)
-    page = new_page()
-    log_in(page, manager)
-    page.goto(f"/projects/{project.id}/settings/annotation")
+    page, _ = manager_settings_page(new_page, factory, session, "annotation")
     page.evaluate("window.__noReload = true")
     reservation = page.locator("input[name=reservation_minutes]")
     expect(reservation).to_be_visible()

@@ -21,7 +21,7 @@ def span(label: str) -> list:
 def test_page_has_editor_templates_and_preview__LBL_1_LBL_3(manager_client, team):
     _, project = team
     html = manager_client.get(url(project)).get_data(as_text=True)
-    assert 'name="label_config"' in html and "ui-monospace" in html
+    assert 'name="label_config"' in html and 'class="code-editor"' in html and "js/config_editor.js" in html
     assert 'data-hx-trigger="keyup changed delay:500ms"' in html
     assert all(t.title in html for t in NLP_TEMPLATES.values())
     assert 'id="config-preview"' in html and 'data-value="PER"' in html  # the current config, previewed
@@ -47,13 +47,24 @@ def test_preview_and_save_show_errors_with_line__LBL_2(manager_client, session, 
     _, project = team
     bad = '<View>\n  <Text name="text" value="$text"/>\n  <Bogus/>\n</View>'
     preview = post(manager_client, f"{url(project)}/preview", {"label_config": bad}).get_data(as_text=True)
-    assert 'data-line="3"' in preview and "Line 3:" in preview
+    assert 'data-config-error-line="3"' in preview and "Line 3:" in preview
     saved = post(manager_client, url(project), {"label_config": bad}).get_data(as_text=True)
     assert "line 3:" in saved and "Saved" not in saved
     to_nowhere = bad.replace("<Bogus/>", '<Choices name="c" toName="nothing"><Choice value="A"/></Choices>')
     assert "nothing" in post(manager_client, url(project), {"label_config": to_nowhere}).get_data(as_text=True)
     session.refresh(project)
     assert project.label_config == NLP_TEMPLATES["ner"].xml
+
+
+def test_errors_carry_their_line_for_the_editor__LBL_2(manager_client, team):
+    """config_editor.js reads the line from #config-error, in the preview and after Save."""
+    _, project = team
+    bad = '<View>\n  <Text name="text" value="$text"/>\n  <Bogus/>\n</View>'
+    marked = 'id="config-error" role="alert" data-config-error-line="3"'
+    assert marked in post(manager_client, f"{url(project)}/preview", {"label_config": bad}).get_data(as_text=True)
+    assert marked in post(manager_client, url(project), {"label_config": bad}).get_data(as_text=True)
+    good = post(manager_client, f"{url(project)}/preview", {"label_config": NLP_TEMPLATES["ner"].xml})
+    assert "data-config-error-line" not in good.get_data(as_text=True)
 
 
 def test_save_a_valid_config__LBL_2(manager_client, session, team):
