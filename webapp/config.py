@@ -29,6 +29,10 @@ class Config:
     QUORUM_OUTBOUND_TIMEOUT = float(os.environ.get("QUORUM_OUTBOUND_TIMEOUT", "10"))
     # Local-directory storage reads only below this folder; unset turns it off.
     QUORUM_LOCAL_FILES_ROOT = os.environ.get("QUORUM_LOCAL_FILES_ROOT", "")
+    # An S3 storage without its own keys would use the server's AWS credentials (environment,
+    # ~/.aws, instance role), and so reach every bucket the server can: refused unless a
+    # single-tenant operator turns this on (see webapp/io/storage/s3.py).
+    QUORUM_S3_SERVER_CREDENTIALS = os.environ.get("QUORUM_S3_SERVER_CREDENTIALS", "0")
 
 
 class TestConfig(Config):

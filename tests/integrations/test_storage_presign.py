@@ -102,8 +102,8 @@ def test_STO_1_presign_route_checks_access_and_the_reference(session, app, clien
 def test_STO_1_presign_settings_are_validated(session, app, factory, bucket):
     project = factory.project()
     with pytest.raises(StorageError, match="presign_ttl"):
-        create_storage(session, project, StorageSettings("s3", params={**bucket, "presign_ttl": 0}), app.config)
-    storage = create_storage(session, project, StorageSettings("s3", params=bucket), app.config)
+        create_storage(session, project, StorageSettings("s3", params={**bucket, "presign_ttl": 0}, secret=SECRET), app.config)
+    storage = create_storage(session, project, StorageSettings("s3", params=bucket, secret=SECRET), app.config)
     assert storage.params["presign"] is True and storage.params["presign_ttl"] == 15
 
 
@@ -114,7 +114,7 @@ def test_STO_1_tab_sets_presign_and_expiry(session, client, factory, bucket):
     base = f"/projects/{project.id}/settings/cloud-storage"
     form = client.get(f"{base}?kind=s3", headers=HX).get_data(as_text=True)
     assert 'checked id="presign"' in form and 'name="presign_ttl"' in form
-    fields = {"role": "source", "kind": "s3", "mode": "json", "presign_ttl": "30", **bucket}
+    fields = {"role": "source", "kind": "s3", "mode": "json", "presign_ttl": "30", "secret": SECRET, **bucket}
     page = _post(client, base, fields).get_data(as_text=True)  # the unchecked box is not sent
     assert "objects proxied by the server" in page
     assert session.scalar(select(Storage.params))["presign"] is False

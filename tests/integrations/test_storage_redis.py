@@ -23,7 +23,7 @@ def prefix():
         client.delete(key)
 
 
-def test_STO_1_STO_2_redis_sync_in_twice_no_duplicates_annotations_out_and_deleted(session, factory, app, prefix):
+def test_STO_1_STO_2_redis_sync_in_twice_no_duplicates_annotations_out_and_deleted(session, factory, app, prefix, loopback_allowed):
     client, name = prefix
     for i, text in enumerate(TEXTS):
         client.set(f"{name}in/{i}.txt", text)

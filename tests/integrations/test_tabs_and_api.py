@@ -92,7 +92,7 @@ def test_STO_1_tab_adds_storage_queues_sync_and_job_runs_it(client, session, fac
         app.config.pop("QUORUM_LOCAL_FILES_ROOT", None)
 
 
-def test_STO_2_api_creates_target_and_queues_sync(client, session, factory):
+def test_STO_2_api_creates_target_and_queues_sync(client, session, factory, loopback_allowed):
     manager = factory.user(OrgRole.MANAGER)
     project = factory.project(owner=manager)
     auth = {"Authorization": f"Token {manager.api_token}"}

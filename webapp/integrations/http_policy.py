@@ -54,9 +54,16 @@ class OutboundPolicy:
         parts = urlsplit(url)
         if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
             raise ForbiddenDestination("Only http:// and https:// URLs with a host are allowed.")
-        host = parts.hostname
         try:
             port = parts.port or DEFAULT_PORTS[parts.scheme]
+        except ValueError as exc:
+            raise ForbiddenDestination(f"Cannot resolve host {parts.hostname!r}.") from exc
+        return self.check_host(parts.hostname, port)
+
+    def check_host(self, host: str, port: int) -> Address:
+        """The same check for a destination that is no URL (a Redis server): resolve once,
+        refuse unless every address is allowed, answer the address to connect to."""
+        try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         except (socket.gaierror, ValueError) as exc:
             raise ForbiddenDestination(f"Cannot resolve host {host!r}.") from exc

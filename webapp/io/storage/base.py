@@ -33,8 +33,9 @@ class Adapter(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-def clean_params(kind: str, params: dict, config: Mapping) -> dict:
-    """The shared parameters checked here, the kind's own by its module."""
+def clean_params(kind: str, params: dict, config: Mapping, secret: str = "") -> dict:
+    """The shared parameters checked here, the kind's own by its module; `secret` is not
+    kept in the parameters, only looked at (an S3 storage must have one)."""
     if kind not in KINDS:
         raise StorageError("type", f"Unknown storage type {kind!r}; use one of {', '.join(KINDS)}.")
     clean = {
@@ -49,7 +50,7 @@ def clean_params(kind: str, params: dict, config: Mapping) -> dict:
         re.compile(clean["regex_filter"])
     except re.error as exc:
         raise StorageError("regex_filter", f"The filter is not a valid regular expression: {exc}.") from exc
-    return {**clean, **import_module(_MODULES[kind]).clean_params(params, config)}
+    return {**clean, **import_module(_MODULES[kind]).clean_params(params, config, secret)}
 
 
 def open_adapter(kind: str, params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> Adapter:

@@ -19,7 +19,7 @@ def _inside(root: Path, path: Path) -> bool:
     return path == root or root in path.parents
 
 
-def clean_params(params: dict, config: Mapping) -> dict:
+def clean_params(params: dict, config: Mapping, secret: str = "") -> dict:
     root = _root(config)
     raw = required_text(params, "path", "The directory path")
     path = (root / raw).resolve()  # a relative path is taken under the root

@@ -1,5 +1,9 @@
 """Redis storage: each key under the prefix is an object; its version is a content hash
-(Redis keeps no etag or mtime)."""
+(Redis keeps no etag or mtime).
+
+The server is an outbound destination like a webhook or an S3 endpoint: its host and port
+pass the outbound policy at save and at every open, and the client connects to the address
+the policy checked, so a second DNS answer cannot swap in a private one."""
 from __future__ import annotations
 
 import hashlib
@@ -7,15 +11,27 @@ from collections.abc import Iterator, Mapping
 
 import redis
 
-from webapp.io.storage.base import ObjectInfo, integer
+from webapp.integrations.http_policy import ForbiddenDestination, policy_from_config
+from webapp.io.storage.base import ObjectInfo, StorageError, integer
 
 
-def clean_params(params: dict, config: Mapping) -> dict:
-    return {
+def _checked_address(host: str, port: int, config: Mapping) -> str:
+    """The IP to connect to, if the policy allows `host` (loopback and private networks
+    only when allowlisted)."""
+    try:
+        return policy_from_config(config).check_host(host, port).sockaddr[0]
+    except ForbiddenDestination as exc:
+        raise StorageError("host", str(exc)) from exc
+
+
+def clean_params(params: dict, config: Mapping, secret: str = "") -> dict:
+    clean = {
         "host": (params.get("host") or "127.0.0.1").strip(),
         "port": integer(params, "port", 6379, 1, 65535),
         "db": integer(params, "db", 0, 0, 255),
     }
+    _checked_address(clean["host"], clean["port"], config)
+    return clean
 
 
 class RedisAdapter:
@@ -45,8 +61,11 @@ def _escape(prefix: str) -> str:
 
 
 def open_adapter(params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> RedisAdapter:
+    """Checked on every open: the policy, or the address the host resolves to, may have
+    changed since the storage was saved."""
+    address = _checked_address(params["host"], params["port"], config)
     client = redis.Redis(
-        host=params["host"], port=params["port"], db=params["db"], password=secret or None,
+        host=address, port=params["port"], db=params["db"], password=secret or None,
         socket_timeout=10, socket_connect_timeout=5,
     )
     return RedisAdapter(client, params.get("prefix", ""))

@@ -1,6 +1,11 @@
 """S3-compatible storage through boto3: any endpoint URL (AWS, MinIO, moto); the secret
 access key is stored encrypted and decrypted only to open a client. A saved storage's client
-is reused while its settings stay the same (client_cache.py)."""
+is reused while its settings stay the same (client_cache.py).
+
+Every storage signs with its own keys. Given none, boto3 would fall back to the server's
+credentials (environment, ~/.aws, an instance role) and a project manager could reach any
+bucket the server can; that is refused unless the operator sets QUORUM_S3_SERVER_CREDENTIALS.
+Anonymous access (unsigned requests to a public bucket) is not offered."""
 from __future__ import annotations
 
 import copy
@@ -21,6 +26,26 @@ _CLIENT_CONFIG = {"connect_timeout": 5, "read_timeout": 30, "retries": {"max_att
 _CLIENTS = ClientCache()
 _SESSION_LOCK = threading.Lock()
 _session: boto3.session.Session | None = None
+NO_SERVER_CREDENTIALS = (
+    "Give an access key ID and secret access key: this server does not lend its own AWS "
+    "credentials to storages, and anonymous access to public buckets is not supported."
+)
+BOTH_KEYS = "Give both the access key ID and the secret access key, or neither to use the server's own AWS credentials."
+
+
+def server_credentials_allowed(config: Mapping) -> bool:
+    return str(config.get("QUORUM_S3_SERVER_CREDENTIALS", "0")).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _check_credentials(access_key_id: str, secret: str, config: Mapping) -> None:
+    """Checked at save and again at every open: a row saved before this rule, or while the
+    operator allowed server credentials, must not borrow them now."""
+    if access_key_id and secret.strip():
+        return
+    if not server_credentials_allowed(config):
+        raise StorageError("access_key_id", NO_SERVER_CREDENTIALS)
+    if access_key_id or secret.strip():  # boto3 refuses half a pair less helpfully
+        raise StorageError("access_key_id", BOTH_KEYS)
 
 
 def _check_endpoint(endpoint: str, config: Mapping) -> None:
@@ -34,11 +59,11 @@ def _check_endpoint(endpoint: str, config: Mapping) -> None:
         raise StorageError("endpoint_url", str(exc)) from exc
 
 
-def clean_params(params: dict, config: Mapping) -> dict:
+def clean_params(params: dict, config: Mapping, secret: str = "") -> dict:
     endpoint = (params.get("endpoint_url") or "").strip()
     if endpoint:
         _check_endpoint(endpoint, config)
-    return {
+    clean = {
         "bucket": required_text(params, "bucket", "The bucket"),
         "endpoint_url": endpoint,
         "region": (params.get("region") or "us-east-1").strip(),
@@ -48,6 +73,8 @@ def clean_params(params: dict, config: Mapping) -> dict:
         "presign": _flag(params.get("presign", True)),
         "presign_ttl": integer(params, "presign_ttl", PRESIGN_TTL_MINUTES, 1, MAX_PRESIGN_TTL_MINUTES),
     }
+    _check_credentials(clean["access_key_id"], secret or "", config)
+    return clean
 
 
 def _flag(value) -> bool:
@@ -86,7 +113,10 @@ class S3Adapter:
 
 def open_adapter(params: dict, secret: str, config: Mapping, storage_id: int | None = None) -> S3Adapter:
     """A saved storage (`storage_id`) reuses its client; the endpoint is checked on every
-    use all the same, as the policy or the address it resolves to may have changed since."""
+    use all the same, as the policy or the address it resolves to may have changed since.
+    The keys are checked before any client is built or reused, so a keyless row never
+    reaches the server's own credentials."""
+    _check_credentials(params.get("access_key_id") or "", secret or "", config)
     if params.get("endpoint_url"):
         _check_endpoint(params["endpoint_url"], config)
     settings = _client_settings(params, secret)

@@ -52,7 +52,7 @@ def create_storage(session: Session, project: Project, s: StorageSettings, confi
         raise StorageError("role", "'role' must be 'source' or 'target'.")
     storage = Storage(
         project_id=project.id, role=s.role, kind=s.kind, title=s.title.strip()[:200] or s.kind,
-        params=clean_params(s.kind, s.params, config),
+        params=clean_params(s.kind, s.params, config, s.secret),
         secret_encrypted=encrypt_secret(config["SECRET_KEY"], s.secret) if s.secret else "",
         sync_interval_minutes=integer({"v": s.sync_interval_minutes}, "v", 0, 0, 10080),
         write_on_submit=s.write_on_submit and s.role == "target",
