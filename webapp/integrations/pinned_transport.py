@@ -52,6 +52,13 @@ def _pinned_pool(pool_class: type[HTTPConnectionPool], address: Address) -> type
     return type("Pinned" + pool_class.__name__, (pool_class,), {"ConnectionCls": connection})
 
 
+def pinned_pool_classes(address: Address, http: type[HTTPConnectionPool] = HTTPConnectionPool,
+                        https: type[HTTPSConnectionPool] = HTTPSConnectionPool) -> dict[str, type]:
+    """A urllib3 PoolManager's `pool_classes_by_scheme` whose connections all go to `address`.
+    `http`/`https` are the pool classes to extend (botocore's own, for an S3 client)."""
+    return {"http": _pinned_pool(http, address), "https": _pinned_pool(https, address)}
+
+
 class PinnedAdapter(HTTPAdapter):
     def __init__(self, address: Address) -> None:
         self.address = address
@@ -59,10 +66,7 @@ class PinnedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _pinned_pool(HTTPConnectionPool, self.address),
-            "https": _pinned_pool(HTTPSConnectionPool, self.address),
-        }
+        self.poolmanager.pool_classes_by_scheme = pinned_pool_classes(self.address)
 
 
 @contextmanager
