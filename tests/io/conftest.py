@@ -67,3 +67,23 @@ def manager(factory):
 def project(factory, manager):
     """Spans (Labels "label") and a single choice (Choices "sentiment") on $text."""
     return factory.project(owner=manager, template="sentiment_ner")
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Every boto3 client built from here on, in order; the S3 client cache starts empty."""
+    import boto3
+
+    from webapp.io.storage import s3
+
+    s3._CLIENTS.clear()
+    made: list = []
+    original = boto3.session.Session.client
+
+    def counting(self, *args, **kwargs):
+        made.append(original(self, *args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(boto3.session.Session, "client", counting)
+    yield made
+    s3._CLIENTS.clear()

@@ -50,22 +50,6 @@ def endpoint(app, moto_server):
 
 
 @pytest.fixture
-def builds(monkeypatch):
-    """Every boto3 client built from here on, in order; the cache starts empty."""
-    s3._CLIENTS.clear()
-    made: list = []
-    original = boto3.session.Session.client
-
-    def counting(self, *args, **kwargs):
-        made.append(original(self, *args, **kwargs))
-        return made[-1]
-
-    monkeypatch.setattr(boto3.session.Session, "client", counting)
-    yield made
-    s3._CLIENTS.clear()
-
-
-@pytest.fixture
 def storage(session, app, factory, endpoint):
     """A source storage over the bucket holding OBJECT, and a task referencing it."""
     manager = factory.user(OrgRole.MANAGER)

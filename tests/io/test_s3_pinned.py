@@ -119,22 +119,6 @@ def sent(monkeypatch):
 
 
 @pytest.fixture
-def builds(monkeypatch):
-    """Every boto3 client built from here on; the cache starts empty."""
-    s3._CLIENTS.clear()
-    made: list = []
-    original = boto3.session.Session.client
-
-    def counting(self, *args, **kwargs):
-        made.append(original(self, *args, **kwargs))
-        return made[-1]
-
-    monkeypatch.setattr(boto3.session.Session, "client", counting)
-    yield made
-    s3._CLIENTS.clear()
-
-
-@pytest.fixture
 def allowed(app):
     app.config["QUORUM_OUTBOUND_ALLOWLIST"] = ALLOWLIST
     yield app.config
