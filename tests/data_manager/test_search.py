@@ -120,3 +120,5 @@ def test_label_filter_matches_whole_values_only__DM_1(factory, session, manager)
     assert by_label("PERSON") == [person.id]
     assert by_label("50%_off") == [pct.id] and by_label("50%") == []
     assert by_label("ER") == [] and none.id not in by_label("PER")
+    assert by_label("per") == []  # case counts, as in the labeling config
+    assert by_label("from_name") == []  # a key of the result, not a value

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Select, Text, cast, exists, func, literal_column, or_, select
+from sqlalchemy import Select, Text, and_, cast, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -140,11 +140,15 @@ def _json_contains(column, text: str, dialect: str, quoted: bool = False) -> Col
 
 
 def _label_used(label: str, dialect: str) -> ColumnElement:
-    """The label (any string value of the result equal to it). PostgreSQL: a JSON path,
-    which reads the JSONB without printing it and whose default selectivity lets the
-    planner merge-join annotations in task order; elsewhere a LIKE on the JSON text."""
+    """The label (any string value of the result equal to it, case and all; never a key).
+    PostgreSQL: a JSON path, which reads the JSONB without printing it and whose default
+    selectivity lets the planner merge-join annotations in task order. SQLite: a LIKE on
+    the JSON text sifts (case-blind, and keys match too), then json_tree's string atoms
+    decide."""
     if dialect != "postgresql":
-        return _json_contains(Annotation.result, label, dialect, quoted=True)
+        atoms = func.json_tree(Annotation.result).table_valued("type", "atom")
+        exact = exists().select_from(atoms).where(atoms.c.type == "text", atoms.c.atom == label)
+        return and_(_json_contains(Annotation.result, label, dialect, quoted=True), exact)
     path = literal_column("'strict $.** ? (@ == $label)'::jsonpath")
     return func.jsonb_path_exists(Annotation.result, path, func.jsonb_build_object("label", cast(label, Text)))
 
