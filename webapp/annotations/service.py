@@ -81,7 +81,7 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     if annotation is None:
         annotation = Annotation(task_id=task.id, project_id=project.id, completed_by_id=user_id)
         session.add(annotation)
-    update_labels_in_use(project, annotation.result if annotation.id else None, result)
+    previous = annotation.result if annotation.id else None
     annotation.result = result
     annotation.was_cancelled = sub.was_cancelled
     annotation.lead_time = sub.lead_time
@@ -96,6 +96,8 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
         end_reservation(session, task.id, user_id)
     session.execute(delete(Draft).where(Draft.task_id == task.id, Draft.user_id == user_id))
     refresh_task_state(session, project, task)
+    # Here, next to the counters, so the project row is written once (at the next flush).
+    update_labels_in_use(project, previous, result)
     annotation_changed(session, AnnotationEvent(change, project, task, annotation, user_id))
     session.commit()
     return annotation
