@@ -4,7 +4,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
-from webapp.models import User
+from webapp.accounts import get_or_create_workspace
+from webapp.models import OrgRole, User
 
 
 def log_in(page: Page, user: User) -> None:
@@ -18,9 +19,6 @@ def log_in(page: Page, user: User) -> None:
 
 def manager_settings_page(new_page, factory, session, section: str):
     """A manager's project (in a shared workspace) with its settings `section` open."""
-    from webapp.accounts import get_or_create_workspace
-    from webapp.models import OrgRole
-
     manager = factory.user(OrgRole.MANAGER)
     workspace = get_or_create_workspace(session, manager.organization_id, "Team")
     project = factory.project(owner=manager, workspace_id=workspace.id)

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.moto_s3 import start_moto
 from webapp.integrations.http_policy import OutboundPolicy
 
 LOOPBACK = OutboundPolicy(allowlist=("127.0.0.1",), timeout=2.0)
@@ -66,13 +67,7 @@ def loopback_allowed(app):
 
 @pytest.fixture(scope="module")
 def moto_server():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server, port = start_moto()
     yield f"http://127.0.0.1:{port}"
     server.stop()
 

@@ -3,7 +3,6 @@ storage's settings change, and never let a request past an outbound policy that 
 the endpoint. Builds are counted at boto3's client factory, against moto's standalone server."""
 from __future__ import annotations
 
-import socket
 import threading
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -12,6 +11,7 @@ import pytest
 import requests
 
 from tests.factories import login
+from tests.moto_s3 import start_moto
 from webapp.io.storage import s3
 from webapp.io.storage.client_cache import ClientCache
 from webapp.io.storage.sync import StorageSettings, create_storage, sync_storage
@@ -26,13 +26,7 @@ BODY = b"Grace Hopper found the first bug."
 @pytest.fixture(scope="module")
 def moto_server():
     """moto's server with the bucket in place; module-scoped, so set up before `builds` counts."""
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    server, port = start_moto()
     raw = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
                        aws_access_key_id="AKIDCACHE", aws_secret_access_key=SECRET)
     raw.create_bucket(Bucket="media")

@@ -19,6 +19,7 @@ import pytest
 from urllib3 import PoolManager
 
 from tests.factories import login
+from tests.moto_s3 import start_moto
 from webapp.integrations.pinned_transport import Address, pinned_session
 from webapp.io.storage import s3
 from webapp.io.storage.base import StorageError
@@ -35,20 +36,6 @@ ALLOWLIST = "127.0.0.1,127.0.0.3"  # 127.0.0.2, the rebinding answer, stays forb
 _REAL_GETADDRINFO = socket.getaddrinfo
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _moto(ip: str, port: int):
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address=ip, port=port, verbose=False)
-    server.start()
-    return server
-
-
 def _fill(port: int, ip: str = "127.0.0.1") -> None:
     """The bucket and its object (moto's state is per process, shared by all its servers)."""
     raw = boto3.client("s3", endpoint_url=f"http://{ip}:{port}", region_name="us-east-1",
@@ -60,8 +47,7 @@ def _fill(port: int, ip: str = "127.0.0.1") -> None:
 
 @pytest.fixture(scope="module")
 def moto_port():
-    port = _free_port()
-    server = _moto("127.0.0.1", port)
+    server, port = start_moto()
     _fill(port)
     yield port
     server.stop()
@@ -206,8 +192,8 @@ def test_environment_proxies_are_not_used_for_a_custom_endpoint(allowed, moto_po
 def test_a_new_allowed_address_gets_a_new_client_pinned_to_it(allowed, resolver, sent, builds):
     """Two moto servers on one port, 127.0.0.1 and 127.0.0.3; the name moves from the first to
     the second, and the first stops: only a client pinned to the new address still works."""
-    port = _free_port()
-    first, second = _moto("127.0.0.1", port), _moto("127.0.0.3", port)
+    first, port = start_moto("127.0.0.1")
+    second, _ = start_moto("127.0.0.3", port)
     try:
         _fill(port)
         del builds[:], sent[:]  # _fill's own client and requests

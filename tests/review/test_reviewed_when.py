@@ -73,6 +73,15 @@ def test_recount_is_one_set_based_update__REV_2(make_setup, session) -> None:
     assert all(_reviewed(session, s.tasks))  # every annotation processed: still reviewed
 
 
+def _accept_first_requeue_second(session, s, task):
+    """Both annotators submit the task; the reviewer accepts the first, requeues the second."""
+    a1 = s.submit(session, task, s.annotators[0])
+    a2 = s.submit(session, task, s.annotators[1])
+    review_annotation(session, a1.id, s.reviewer, ACCEPT)
+    review_annotation(session, a2.id, s.reviewer, REQUEUE)
+    return a1, a2
+
+
 def test_one_accepted_resubmission_after_requeue_returns_to_review__REV_2_REV_3(make_setup, session) -> None:
     s = make_setup(annotators=2, reviewed_when=ReviewedWhen.ONE_ACCEPTED)
     task = s.tasks[0]
@@ -104,10 +113,7 @@ def test_one_accepted_fresh_submission_keeps_task_reviewed__REV_2(make_setup, se
 def test_resubmission_recount_survives_a_setting_change__REV_2(make_setup, session) -> None:
     s = make_setup(annotators=2, reviewed_when=ReviewedWhen.ALL_PROCESSED)
     task = s.tasks[0]
-    a1 = s.submit(session, task, s.annotators[0])
-    a2 = s.submit(session, task, s.annotators[1])
-    review_annotation(session, a1.id, s.reviewer, ACCEPT)
-    review_annotation(session, a2.id, s.reviewer, REQUEUE)
+    _accept_first_requeue_second(session, s, task)
     s.submit(session, task, s.annotators[1])
     apply_settings(s.project, {"reviewed_when": "one_accepted"})
     session.commit()
@@ -121,10 +127,7 @@ def test_one_accepted_update_of_a_requeued_annotation_returns_to_review__REV_2_R
 
     s = make_setup(annotators=2, reviewed_when=ReviewedWhen.ONE_ACCEPTED)
     task = s.tasks[0]
-    a1 = s.submit(session, task, s.annotators[0])
-    a2 = s.submit(session, task, s.annotators[1])
-    review_annotation(session, a1.id, s.reviewer, ACCEPT)
-    review_annotation(session, a2.id, s.reviewer, REQUEUE)
+    _, a2 = _accept_first_requeue_second(session, s, task)
     assert _reviewed(session, [task]) == [True]
     update_annotation(session, a2, {"result": [span(0, 3)]}, actor_id=s.annotators[1].id)
     assert _reviewed(session, [task]) == [False]
