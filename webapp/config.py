@@ -30,6 +30,7 @@ class Config:
     RATELIMIT_STORAGE_URI = (
         os.environ.get("QUORUM_RATELIMIT_STORAGE_URI") or os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     )
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, still answer
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
     IMPORT_BATCH_SIZE = 5000

@@ -2,9 +2,13 @@
 throttling, no user enumeration by timing, and `next=` that never leaves the site."""
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import url_for
@@ -14,6 +18,7 @@ from tests.factories import PASSWORD, csrf_token, login
 from webapp.models import OrgRole, UserLogin
 
 SESSION, REMEMBER = "session", "remember_token"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _post_login(client, email: str, password: str, **kwargs):
@@ -41,6 +46,15 @@ def test_cookies_are_samesite_lax_and_httponly__issue_13_point_3(client, factory
     cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
     for name in (SESSION, REMEMBER):
         assert "SameSite=Lax" in cookies[name] and "HttpOnly" in cookies[name]
+
+
+def test_secure_cookies_follow_quorum_secure_cookies__issue_13_point_3():
+    """Configuration is read at import, so a fresh interpreter reads the variable."""
+    probe = "from webapp.config import Config as C; print(C.SESSION_COOKIE_SECURE, C.REMEMBER_COOKIE_SECURE)"
+    for value, expected in (("1", "True True"), ("0", "False False")):
+        env = {**os.environ, "QUORUM_SECURE_COOKIES": value}
+        result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+        assert result.stdout.strip() == expected
 
 
 def test_session_cookie_copied_before_logout_is_refused_after__issue_13_point_3(app, client, factory):
