@@ -55,15 +55,15 @@ def start_login(session: Session, user: User, lifetime: timedelta) -> None:
 
 def user_of_login(session: Session, token: str, lifetime: timedelta) -> User | None:
     """The active user of a live login, or None for a revoked, expired or forged token."""
-    login = session.scalar(
-        select(UserLogin).where(
+    user = session.scalar(
+        select(User).join(UserLogin).where(
             UserLogin.token_hash == _digest(token), UserLogin.created_at >= utcnow() - lifetime
         )
     )
-    if login is None or not login.user.is_active:
+    if user is None or not user.is_active:
         return None
-    login.user.login_token = token
-    return login.user
+    user.login_token = token
+    return user
 
 
 def end_login(session: Session, token: str) -> None:

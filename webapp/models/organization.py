@@ -78,8 +78,6 @@ class UserLogin(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship()
-
 
 class Workspace(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
