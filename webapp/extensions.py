@@ -32,6 +32,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
 # Storage from RATELIMIT_STORAGE_URI (Redis in production, memory otherwise); only the
-# routes that ask for a limit have one.
-limiter = Limiter(key_func=get_remote_address)
+# routes that ask for a limit have one. A moving window allows no double burst at the
+# edge of a fixed one.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 scheduler = BackgroundScheduler(daemon=True)

@@ -53,7 +53,7 @@ def login():
 def login_throttled(exc: RateLimitExceeded):
     form = LoginForm()
     minutes = -(-exc.limit.limit.get_expiry() // 60)  # the limit's window, rounded up
-    form.password.errors = [f"{exc.description} Wait {minutes} minutes, then try again."]
+    form.password.errors = [f"{exc.description} Wait up to {minutes} minutes, then try again."]
     return render_template("auth/login.html", form=form), 429
 
 
