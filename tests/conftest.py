@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, make_url, text
 from tests.factories import Factory
 from webapp import create_app
 from webapp.config import TestConfig
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 
 
 def private_postgres_database(url: str, purpose: str = "") -> str:
@@ -42,11 +42,14 @@ def app():
         })
     app = create_app(config)
 
-    @app.before_request
-    def _forget_cached_user():
-        # Tests hold one app context across requests, so Flask-Login's per-context
-        # cache of the user would leak from one request (or client) to the next.
-        g.pop("_login_user", None)
+    def _fresh_request_globals():
+        # Tests hold one app context across requests, so `g` (Flask-Login's cached user,
+        # Flask-WTF's CSRF token, request flags) would leak from one request or client to
+        # the next; a served request always starts with an empty one. Runs before any hook.
+        for key in list(g):
+            g.pop(key)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
 
     with app.app_context():
         db.drop_all()
@@ -73,6 +76,7 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def session(app):
     """The app's scoped session in a fresh app context; every table emptied after."""
+    limiter.reset()  # one app per test session: failed-login counters must not carry over
     with app.app_context():
         yield db.session
         _empty_all_tables()

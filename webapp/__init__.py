@@ -34,7 +34,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from webapp import auth_loader  # noqa: F401 - registers the user loaders
     from webapp.data_manager.search_index import include_object
-    from webapp.extensions import csrf, db, htmx, login_manager, migrate
+    from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
     # The search index (FTS5 table, tsvector column) is made by its migration, not the models.
@@ -42,6 +42,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
+    limiter.init_app(app)
     htmx.init_app(app)
 
 

@@ -6,6 +6,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.logins import end_all_logins
 from webapp.models import OrgRole, Organization, User, Workspace
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -14,6 +15,11 @@ MIN_PASSWORD_LENGTH = 8
 
 class AccountError(ValueError):
     pass
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def default_organization(session: Session) -> Organization:
@@ -37,8 +43,7 @@ def create_user(
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise AccountError(f"'{email}' is not a valid email address.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"A user with email '{email}' already exists.")
     org = organization or default_organization(session)
@@ -81,3 +86,10 @@ def get_or_create_workspace(session: Session, organization_id: int, title: str) 
         session.add(ws)
         session.flush()
     return ws
+
+
+def change_password(session: Session, user: User, password: str) -> None:
+    """Set a new password and end every login of the user: a thief's cookies die with it."""
+    _check_password(password)
+    user.set_password(password)
+    end_all_logins(session, user)

@@ -1,12 +1,14 @@
-"""Command line: `flask users create ...` and `flask seed demo`."""
+"""Command line: `flask users create|set-password ...` and `flask seed demo`."""
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from webapp.accounts import AccountError, create_user
+from sqlalchemy import select
+
+from webapp.accounts import AccountError, change_password, create_user
 from webapp.extensions import db
-from webapp.models import OrgRole
+from webapp.models import OrgRole, User
 
 users_cli = AppGroup("users", help="Manage users.")
 seed_cli = AppGroup("seed", help="Load demo data.")
@@ -32,6 +34,23 @@ def create_user_command(email: str, password: str, role: str, name: str) -> None
     db.session.commit()
     click.echo(f"Created {user.email} ({user.org_role.value}), id {user.id}.")
     click.echo(user.api_token)
+
+
+@users_cli.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", required=True, prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password_command(email: str, password: str) -> None:
+    """Set a user's password and sign them out everywhere (every session and remember cookie)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with email '{email}'.")
+    try:
+        change_password(db.session, user, password)
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Password set for {user.email}; every login of theirs was ended.")
 
 
 @seed_cli.command("demo")

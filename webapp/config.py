@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -17,6 +18,19 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # Cookies (issue 13): no cross-site sends, no script access, HTTPS-only when served over it.
+    SESSION_COOKIE_SAMESITE = REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = REMEMBER_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = os.environ.get("QUORUM_SECURE_COOKIES", "0") == "1"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also how long a login row lives
+    # Failed logins allowed per account and per client address (webapp/views/auth.py);
+    # counters in Redis when set, so every worker shares them.
+    QUORUM_LOGIN_LIMIT_ACCOUNT = os.environ.get("QUORUM_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    QUORUM_LOGIN_LIMIT_ADDRESS = os.environ.get("QUORUM_LOGIN_LIMIT_ADDRESS", "20 per 15 minutes")
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("QUORUM_RATELIMIT_STORAGE_URI") or os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
+    )
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, still answer
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
     IMPORT_BATCH_SIZE = 5000
@@ -43,4 +57,5 @@ class TestConfig(Config):
         f"sqlite:///{Path(tempfile.gettempdir()) / f'quorum-test-{os.getpid()}.sqlite3'}"
     )
     WTF_CSRF_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"  # reset between tests (tests/conftest.py)
     SECRET_KEY = "test-secret"

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,4 +31,8 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
+# Storage from RATELIMIT_STORAGE_URI (Redis in production, memory otherwise); only the
+# routes that ask for a limit have one. A moving window allows no double burst at the
+# edge of a fixed one.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 scheduler = BackgroundScheduler(daemon=True)

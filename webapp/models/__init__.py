@@ -13,7 +13,7 @@ from webapp.models.enums import (
     Sampling,
     SkipQueue,
 )
-from webapp.models.organization import Organization, User, Workspace, WorkspaceMember
+from webapp.models.organization import Organization, User, UserLogin, Workspace, WorkspaceMember
 from webapp.models.event import ProjectEvent
 from webapp.models.integration import Storage, StorageObject, StorageSyncRun, Webhook, WebhookDelivery
 from webapp.models.ml import (  # noqa: F401
@@ -28,6 +28,6 @@ __all__ = [
     "AgreementMetric", "Annotation", "AssignmentKind", "Comment", "DataManagerTab", "Distribution",
     "Draft", "LowAgreementStrategy", "OrgRole", "Organization", "Prediction", "Project",
     "ProjectEvent", "ProjectMember", "ProjectRole", "RejectOption", "Reservation", "Review", "ReviewAction", "ReviewState",
-    "ReviewedWhen", "Sampling", "SkipQueue", "Task", "TaskAssignment", "User", "Workspace",
+    "ReviewedWhen", "Sampling", "SkipQueue", "Task", "TaskAssignment", "User", "UserLogin", "Workspace",
     "WorkspaceMember", "Storage", "StorageObject", "StorageSyncRun", "Webhook", "WebhookDelivery",
 ]

@@ -25,6 +25,9 @@ class Organization(db.Model):
 
 
 class User(UserMixin, db.Model):
+    # The token of the login being started or served (webapp/logins.py); not a column.
+    login_token = None
+
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -41,6 +44,17 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_user
 
+    def get_id(self) -> str | None:
+        """Flask-Login's alternative id: the session and remember cookies carry this login's
+        token, not the user id, so deleting the login row revokes both (webapp/logins.py)."""
+        return self.login_token
+
+    def __eq__(self, other: object) -> bool:
+        # UserMixin compares get_id(), which is now per login: compare the row instead.
+        return self.id == other.id if isinstance(other, User) else NotImplemented
+
+    __hash__ = object.__hash__
+
     @property
     def display_name(self) -> str:
         return self.name or self.email
@@ -54,6 +68,15 @@ class User(UserMixin, db.Model):
     def rotate_api_token(self) -> str:
         self.api_token = new_api_token()
         return self.api_token
+
+
+class UserLogin(db.Model):
+    """One signed-in browser; only a hash of its token is kept, so a database leak is no login."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Workspace(db.Model):

@@ -9,9 +9,11 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, Unauthorized
 
 from webapp.access import Action, authorize_project
+from webapp.auth_loader import authenticated_by_token
 from webapp.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def route(rule: str, **options):
@@ -37,8 +39,8 @@ def managed_project_in_query(path: str):
 def authenticate():
     if not current_user.is_authenticated:
         raise Unauthorized("Authentication required: send 'Authorization: Token <your token>'.")
-    # A browser session needs the CSRF token; a token-authenticated script does not.
-    if "Authorization" not in request.headers and request.method not in ("GET", "HEAD", "OPTIONS"):
+    # A browser session needs the CSRF token; a script authenticated by a valid token does not.
+    if request.method not in SAFE_METHODS and not authenticated_by_token():
         csrf.protect()
 
 
