@@ -78,7 +78,10 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(BACKOFF_BASE * (2 ** (attempts - 1)), BACKOFF_MAX)
+    # The exponent is capped too: past the cap it changes nothing, and a day-long outage's
+    # thousands of attempts would overflow timedelta.
+    doublings = min(attempts - 1, (BACKOFF_MAX // BACKOFF_BASE).bit_length())
+    return min(BACKOFF_BASE * 2 ** doublings, BACKOFF_MAX)
 
 
 def deliver_pending(

@@ -170,7 +170,7 @@ def run_job(session: Session, job: BackgroundJob) -> None:
     try:
         if handler is None:
             raise ValueError(f"no handler for job kind {job.kind!r}")
-        with Heartbeat(session.get_bind(), job_id, attempt):
+        with Heartbeat(session.get_bind(), job_id, attempt, HEARTBEAT_EVERY):
             status, message = JobStatus.DONE, handler(session, job) or ""
     except ClaimLost:
         session.rollback()
