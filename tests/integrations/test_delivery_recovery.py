@@ -138,3 +138,31 @@ def test_issue_13_point_8_concurrent_passes_deliver_each_event_once(app, session
             timeline.collect(now)
             ticks, now = ticks + 1, now + DELIVERY_INTERVAL
     _assert_all_delivered_once_in_order(session, timeline, expected=3 * 8 + added)
+
+
+def test_issue_13_point_8_a_pass_whose_lease_was_taken_over_records_nothing(session, factory, receiver, monkeypatch):
+    """A pass stalls in a request past its lease; another pass takes the webhook over and
+    delivers the row. The stalled pass's late answer is not recorded (fenced by the lease)."""
+    from sqlalchemy.orm import Session
+
+    from webapp.integrations import delivery
+
+    _events(session, factory, receiver, hooks=1, per_hook=1)
+    now = utcnow()
+    send = delivery.safe_request
+    takeovers = []
+
+    def stalled_send(*args, **kwargs):
+        if not takeovers:  # while the first pass waits for its answer, its lease expires
+            takeovers.append("started")
+            with Session(session.get_bind()) as other:
+                takeovers.append(deliver_pending(other, LOOPBACK, KEY, now + delivery.LEASE + DELIVERY_INTERVAL))
+        return send(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "safe_request", stalled_send)
+    assert deliver_pending(session, LOOPBACK, KEY, now) == 0  # its answer came too late to count
+    assert takeovers == ["started", 1]
+    session.rollback()
+    row = session.scalar(select(WebhookDelivery))
+    assert (row.status, row.attempts, row.delivered_at) == ("delivered", 1, now + delivery.LEASE + DELIVERY_INTERVAL)
+    assert session.scalar(select(Webhook)).lease_owner is None

@@ -26,6 +26,7 @@ def _reports_then_continues(session, job):
 def _another_worker_takes_over(session, job_id: int, max_attempts: int = 3) -> None:
     """What another process does to a job it presumes dead: recover it (requeue, or fail it
     after `max_attempts`) and, when requeued, claim it again. Its own session, as a worker's."""
+    session.commit()  # the old worker is between two steps, with no transaction open
     with Session(session.get_bind()) as other:
         other.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(heartbeat_at=utcnow().replace(year=2000)))
         other.commit()
