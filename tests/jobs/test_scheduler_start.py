@@ -14,7 +14,10 @@ from webapp.jobs import is_serving_process
 from webapp.models import User
 
 
-def test_issue_13_point_8_flask_users_create_does_not_start_the_scheduler(app, session):
+def test_issue_13_point_8_flask_users_create_does_not_start_the_scheduler(app, session, monkeypatch):
+    # FlaskGroup sets this for the process; monkeypatch removes it again after the test,
+    # so later subprocesses (a real ML backend's `flask` server) do not inherit it.
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
     config = type("SchedulingConfig", (TestConfig,), {
         "SCHEDULER_ENABLED": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     loaded = []
