@@ -7,7 +7,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.ml import predict
-from webapp.ml.jobs import ClaimLost, claim_next, enqueue, fence, job_handler, recover_stale_jobs, report_progress, run_job
+from webapp.ml.jobs import (
+    ClaimLost, claim_next, enqueue, fence, job_handler, recover_stale_jobs, report_progress, run_job,
+)
 from webapp.ml.training import enqueue_training, train_builtin
 from webapp.models import Prediction
 from webapp.models._types import utcnow
@@ -28,7 +30,8 @@ def _another_worker_takes_over(session, job_id: int, max_attempts: int = 3) -> N
     after `max_attempts`) and, when requeued, claim it again. Its own session, as a worker's."""
     session.commit()  # the old worker is between two steps, with no transaction open
     with Session(session.get_bind()) as other:
-        other.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(heartbeat_at=utcnow().replace(year=2000)))
+        long_ago = utcnow().replace(year=2000)
+        other.execute(update(BackgroundJob).where(BackgroundJob.id == job_id).values(heartbeat_at=long_ago))
         other.commit()
         assert recover_stale_jobs(other, max_attempts=max_attempts) == 1
         if max_attempts > 1:

@@ -113,9 +113,10 @@ def _fenced_update(session: Session, job: BackgroundJob, **values) -> None:
 
 
 def fence(session: Session, job: BackgroundJob) -> None:
-    """Call right before committing a job's results: raises ClaimLost (rolled back) unless
-    this worker's claim is current. The UPDATE holds the job row (PostgreSQL) or the write
-    lock (SQLite) until that commit, so the job cannot be recovered in between."""
+    """Call right before committing a job's results, written in a `begin_write`
+    transaction: raises ClaimLost (all rolled back) unless this worker's claim is current.
+    The UPDATE holds the job row (PostgreSQL) or the write lock (SQLite) until that commit,
+    so the job cannot be recovered in between."""
     _fenced_update(session, job)
 
 
