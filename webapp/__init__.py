@@ -25,9 +25,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _register_template_filters(app)
     load_listeners()
     if app.config["SCHEDULER_ENABLED"]:
-        from webapp.jobs import start_scheduler
+        from webapp.jobs import start_scheduler_when_serving
 
-        start_scheduler(app)
+        start_scheduler_when_serving(app)
     return app
 
 

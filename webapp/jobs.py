@@ -1,12 +1,20 @@
-"""APScheduler jobs: each is a one-line wrapper around a domain function."""
+"""APScheduler jobs: each is a one-line wrapper around a domain function.
+
+The scheduler runs only in serving processes (gunicorn workers, `flask run`): a CLI
+command such as `flask users create` or `flask db upgrade` must neither start background
+work nor compete with it for SQLite's write lock.
+"""
 from __future__ import annotations
 
 from datetime import timedelta
 
+import click
 from flask import Flask
+from flask.helpers import get_debug_flag
+from werkzeug.serving import is_running_from_reloader
 
 from webapp.extensions import db, scheduler
-from webapp.integrations.delivery import deliver_pending
+from webapp.integrations.delivery import DELIVERY_INTERVAL, deliver_pending
 from webapp.integrations.http_policy import policy_from_config
 from webapp.io.storage.sync import sync_due_storages
 from webapp.ml.jobs import run_pending_jobs
@@ -45,6 +53,24 @@ def background_jobs_job(app: Flask) -> None:
         run_pending_jobs(db.session, limit=5)  # train / predict / autolabel (webapp/ml)
 
 
+def is_serving_process() -> bool:
+    """A WSGI server imports the app outside any click command; the flask CLI loads it
+    inside one, and of its commands only `run` serves (with the reloader on, only the
+    reloaded child does: the watching parent serves nothing)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return True
+    if ctx.command.name != "run":
+        return False
+    reload = ctx.params.get("reload")
+    return not (get_debug_flag() if reload is None else reload) or is_running_from_reloader()
+
+
+def start_scheduler_when_serving(app: Flask) -> None:
+    if is_serving_process():
+        start_scheduler(app)
+
+
 def start_scheduler(app: Flask) -> None:
     """Jobs are idempotent, so several processes may each run the scheduler safely."""
     if scheduler.running:
@@ -54,7 +80,7 @@ def start_scheduler(app: Flask) -> None:
         id="sweep_reservations", replace_existing=True, coalesce=True, max_instances=1,
     )
     scheduler.add_job(
-        deliver_webhooks_job, "interval", seconds=5, args=[app],
+        deliver_webhooks_job, "interval", seconds=DELIVERY_INTERVAL.total_seconds(), args=[app],
         id="deliver_webhooks", replace_existing=True, coalesce=True, max_instances=1,
     )
     scheduler.add_job(

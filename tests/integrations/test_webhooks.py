@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.integrations.conftest import LOOPBACK
 from webapp.annotations.service import Submission, delete_annotation, submit_annotation, update_annotation
-from webapp.integrations.delivery import MAX_CONSECUTIVE_FAILURES, deliver_pending
+from webapp.integrations.delivery import DISABLE_AFTER, deliver_pending
 from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy
 from webapp.integrations.webhooks import (
     WebhookError, WebhookSettings, create_webhook, update_webhook, webhook_secret,
@@ -106,7 +106,7 @@ def test_WH_1_tasks_deleted_with_project_is_queued_before_the_delete(session, fa
     assert seen == [("TASKS_DELETED", 2)]
 
 
-def test_WH_1_auto_disable_after_consecutive_failures_then_resume(session, factory, receiver):
+def test_WH_1_auto_disable_after_a_long_outage_then_resume(session, factory, receiver):
     manager = factory.user(OrgRole.MANAGER)
     project = factory.project(owner=manager)
     webhook = _hook(session, project, receiver.url)
@@ -114,8 +114,11 @@ def test_WH_1_auto_disable_after_consecutive_failures_then_resume(session, facto
     record_project_updated(session, project, manager, ["title"])
     session.commit()
     now = utcnow()
-    for step in range(MAX_CONSECUTIVE_FAILURES):
-        deliver_pending(session, LOOPBACK, KEY, now + timedelta(hours=step))
+    for elapsed in (timedelta(0), timedelta(hours=1), DISABLE_AFTER - timedelta(minutes=1)):
+        deliver_pending(session, LOOPBACK, KEY, now + elapsed)
+    session.refresh(webhook)
+    assert webhook.is_active  # issue 13 point 8: failures alone do not disable, only a long outage
+    deliver_pending(session, LOOPBACK, KEY, now + DISABLE_AFTER)
     session.refresh(webhook)
     assert not webhook.is_active and "HTTP 500" in webhook.disabled_reason
     record_project_updated(session, project, manager, ["description"])  # still queued

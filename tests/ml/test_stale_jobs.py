@@ -79,7 +79,7 @@ def test_the_presumed_dead_worker_cannot_overwrite_the_retry__ML_2(session, fact
     _die(session, job)
     recover_stale_jobs(session)
     retry = claim_next(session)  # attempt 2 runs in another worker
-    zombie = SimpleNamespace(id=job.id, kind="test-stale", attempts=1)  # attempt 1 wakes up late
+    zombie = SimpleNamespace(id=job.id, kind="test-stale", claimed_attempt=1)  # attempt 1 wakes up late
     run_job(session, zombie)
     session.refresh(retry)
     assert (retry.status, retry.attempts) == (JobStatus.RUNNING, 2)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, object_session
 from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy
 from webapp.models import Project, Webhook, WebhookDelivery
 from webapp.models._types import utcnow
+from webapp.models.integration import DeliveryStatus
 from webapp.secrets import decrypt_secret, encrypt_secret
 
 ACTIONS = (
@@ -82,7 +83,7 @@ def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_
     webhook.send_for_all_actions = s.send_for_all_actions
     webhook.actions = [a for a in ACTIONS if a in s.actions]
     if s.is_active and not webhook.is_active:
-        webhook.consecutive_failures, webhook.disabled_reason = 0, ""  # re-enabled by hand
+        webhook.consecutive_failures, webhook.failing_since, webhook.disabled_reason = 0, None, ""  # re-enabled by hand
     webhook.is_active = s.is_active
     if s.secret or not webhook.secret_encrypted:
         webhook.secret_encrypted = encrypt_secret(secret_key, s.secret or secrets.token_hex(32))
@@ -107,7 +108,7 @@ def update_webhook(
     if resumed and session is not None:  # the fixed receiver gets the backlog now, not after backoff
         session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == "pending")
+            .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == DeliveryStatus.PENDING)
             .values(next_attempt_at=utcnow())
         )
     return webhook

@@ -5,32 +5,43 @@ won, so several app processes may poll the same table safely. Tests call
 `run_pending_jobs(session)` instead of waiting for the scheduler.
 
 A worker that dies mid-job leaves its row RUNNING. The running worker keeps a heartbeat
-(set on claim and on every `report_progress`); each runner pass first puts jobs whose
-heartbeat is older than STALE_AFTER back to PENDING, up to MAX_ATTEMPTS claims in all,
-then marks them FAILED with a message. A late answer from the presumed-dead worker is
-ignored: a job's outcome is recorded only by the claim (attempt) that is current.
+(set on claim, on every `report_progress`, and every HEARTBEAT_EVERY by a thread of its
+own, so a job stuck in one long step still looks alive); each runner pass first puts jobs
+whose heartbeat is older than STALE_AFTER back to PENDING, up to MAX_ATTEMPTS claims in
+all, then marks them FAILED with a message.
+
+Fencing: the claim's attempt number is this worker's token. Every progress write, result
+write (`fence`) and outcome is an UPDATE of the job row that requires that attempt and
+RUNNING; when no row matches (another worker re-claimed the job, or it was failed), the
+worker's transaction is rolled back and ClaimLost stops the job without writing more.
 """
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from webapp.dbutil import begin_write
+from webapp.dbutil import WRITE_TRANSACTION_OPTION, begin_write
 from webapp.models._types import utcnow
 from webapp.models.ml import BackgroundJob, JobStatus
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Session, BackgroundJob], str]  # returns the final message
 HANDLERS: dict[str, Handler] = {}
-# A handler reports progress at least this often (training: per control; predictions: per
-# batch of 500 tasks), so a heartbeat this old means its worker is gone.
+# The heartbeat thread beats every minute, so a heartbeat this old (15 missed beats)
+# means its worker is gone.
 STALE_AFTER = timedelta(minutes=15)
+HEARTBEAT_EVERY = timedelta(minutes=1)
 MAX_ATTEMPTS = 3
+
+
+class ClaimLost(RuntimeError):
+    """This worker's claim on the job is no longer current: it stops without writing."""
 
 
 def job_handler(kind: str):
@@ -76,25 +87,96 @@ def claim_next(session: Session) -> BackgroundJob | None:
         ).rowcount
         session.commit()
         if won:
-            return session.get(BackgroundJob, job_id, populate_existing=True)
+            job = session.get(BackgroundJob, job_id, populate_existing=True)
+            job.claimed_attempt = job.attempts
+            return job
+
+
+def _claim_is_current(job_id: int, attempt: int):
+    return ((BackgroundJob.id == job_id) & (BackgroundJob.attempts == attempt)
+            & (BackgroundJob.status == JobStatus.RUNNING))
+
+
+def _fenced_update(session: Session, job: BackgroundJob, **values) -> None:
+    """Join the caller's write transaction (its results then commit with this check, or
+    not at all), or start one: on SQLite a read transaction must not upgrade to a write."""
+    if not session.connection().get_execution_options().get(WRITE_TRANSACTION_OPTION):
+        begin_write(session)
+    current = session.execute(
+        update(BackgroundJob).where(_claim_is_current(job.id, job.claimed_attempt))
+        .values(heartbeat_at=utcnow(), **values),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not current:
+        session.rollback()
+        raise ClaimLost(f"background job {job.id}: attempt {job.claimed_attempt} is no longer current")
+
+
+def fence(session: Session, job: BackgroundJob) -> None:
+    """Call right before committing a job's results, written in a `begin_write`
+    transaction: raises ClaimLost (all rolled back) unless this worker's claim is current.
+    The UPDATE holds the job row (PostgreSQL) or the write lock (SQLite) until that commit,
+    so the job cannot be recovered in between."""
+    _fenced_update(session, job)
 
 
 def report_progress(session: Session, job: BackgroundJob, progress: int, total: int | None = None) -> None:
-    """Commit progress so the polling page sees it; it is also the worker's heartbeat."""
-    job.heartbeat_at = utcnow()
-    job.progress = progress
-    if total is not None:
-        job.total = total
+    """Commit progress (and the caller's pending batch) so the polling page sees it; it is
+    also a heartbeat. Raises ClaimLost, writing nothing, once the claim is not current."""
+    _fenced_update(session, job, progress=progress, **({} if total is None else {"total": total}))
     session.commit()
+
+
+class Heartbeat:
+    """Beats for a running job from a thread with its own session, every `every`, until
+    the job ends or its claim is lost. `clock` is injectable for tests."""
+
+    def __init__(self, engine: Engine, job_id: int, attempt: int, every: timedelta = HEARTBEAT_EVERY,
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.engine, self.job_id, self.attempt, self.every, self.clock = engine, job_id, attempt, every, clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-job-{job_id}", daemon=True)
+
+    def beat(self) -> bool:
+        """One heartbeat in a short transaction of its own; False once the claim is lost."""
+        with Session(self.engine) as session:
+            begin_write(session)
+            current = session.execute(
+                update(BackgroundJob).where(_claim_is_current(self.job_id, self.attempt))
+                .values(heartbeat_at=self.clock())
+            ).rowcount
+            session.commit()
+        return bool(current)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every.total_seconds()):
+            try:
+                if not self.beat():
+                    return  # the job's next fenced write stops it
+            except OperationalError:  # SQLite busy past its timeout: the next beat may pass
+                log.warning("background job %s: heartbeat skipped", self.job_id, exc_info=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def run_job(session: Session, job: BackgroundJob) -> None:
     handler = HANDLERS.get(job.kind)
-    job_id, attempt = job.id, job.attempts
+    job_id, attempt = job.id, job.claimed_attempt
     try:
         if handler is None:
             raise ValueError(f"no handler for job kind {job.kind!r}")
-        status, message = JobStatus.DONE, handler(session, job) or ""
+        with Heartbeat(session.get_bind(), job_id, attempt, HEARTBEAT_EVERY):
+            status, message = JobStatus.DONE, handler(session, job) or ""
+    except ClaimLost:
+        session.rollback()
+        log.warning("background job %s: attempt %s lost its claim and stopped", job_id, attempt)
+        return
     except Exception as exc:  # a failed job is reported on its row, the runner goes on
         log.exception("background job %s failed", job_id)
         session.rollback()
@@ -107,8 +189,7 @@ def _finish(session: Session, job_id: int, attempt: int, status: JobStatus, mess
     begin_write(session)
     recorded = session.execute(
         update(BackgroundJob)
-        .where(BackgroundJob.id == job_id, BackgroundJob.status == JobStatus.RUNNING,
-               BackgroundJob.attempts == attempt)
+        .where(_claim_is_current(job_id, attempt))
         .values(status=status, message=message, finished_at=utcnow()),
         execution_options={"synchronize_session": False},
     ).rowcount

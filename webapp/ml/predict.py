@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from webapp.dbutil import begin_write
 from webapp.labeling import parse_config
 from webapp.ml import external
-from webapp.ml.jobs import enqueue, job_handler, report_progress
+from webapp.ml.jobs import enqueue, fence, job_handler, report_progress
 from webapp.ml.training import TrainingError, load_bundle, predict_results
 from webapp.models import Prediction, Project, Task
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind, ModelVersion
@@ -97,7 +97,10 @@ def predict_external(session: Session, project: Project, model: MLModel, ids: li
     for done, tasks in _chunks(session, ids, external.BATCH):
         versions |= store_predictions(session, project, tasks, external.predict(session, model, project, tasks))
         if job is not None:
-            report_progress(session, job, done)  # commits the batch
+            report_progress(session, job, done)  # commits the batch, fenced
+    begin_write(session)  # the versions and their metrics, in one write transaction
+    if job is not None:
+        fence(session, job)
     for version in sorted(versions):
         external.record_version(session, model, project, version)
     session.commit()
@@ -121,7 +124,7 @@ def predict_job(session: Session, job: BackgroundJob) -> str:
         raise TrainingError("The model has no trained version yet: start training first.")
     for done, tasks in _chunks(session, ids, BATCH):
         write_predictions(session, project, version, tasks)
-        report_progress(session, job, done)  # commits the batch
+        report_progress(session, job, done)  # commits the batch, fenced
     _after_predictions(session, project, version.version)
     return f"Predicted {len(ids)} task(s) with {version.version}."
 

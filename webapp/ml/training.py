@@ -20,7 +20,7 @@ from webapp.ml import ml_backend
 from webapp.ml.builtin_classifier import TextClassifier
 from webapp.ml.builtin_ner import SpanTagger
 from webapp.ml.dataset import Examples, examples_for, human_annotations, task_text
-from webapp.ml.jobs import enqueue, job_handler, report_progress
+from webapp.ml.jobs import enqueue, fence, job_handler, report_progress
 from webapp.ml.scoring import choices_match, span_f1
 from webapp.models import Annotation, Project, Task
 from webapp.models._types import utcnow
@@ -148,6 +148,7 @@ def train_job(session: Session, job: BackgroundJob) -> str:
         from webapp.ml.predict import predict_tasks  # predict builds on training
 
         predict_tasks(session, project, None, model)  # new scores reorder the stream (SAMP-3)
+    fence(session, job)  # a worker whose claim was taken over stores no version
     session.commit()
     return f"Trained {version.version}."
 

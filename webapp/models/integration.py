@@ -3,6 +3,7 @@ objects they synced and a log per sync run (STO-1, STO-2)."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,11 +23,21 @@ class Webhook(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     secret_encrypted: Mapped[str] = mapped_column(Text, default="")
     consecutive_failures: Mapped[int] = mapped_column(default=0)
+    # Start of the current run of failures (None while deliveries succeed): auto-disable
+    # follows the outage's length, not a count of attempts (webapp/integrations/delivery.py).
+    failing_since: Mapped[datetime | None] = mapped_column(default=None)
     disabled_reason: Mapped[str] = mapped_column(Text, default="")
-    # One deliverer per webhook at a time keeps its events in order across processes.
+    # One deliverer per webhook at a time keeps its events in order across processes; the
+    # owner token fences its writes, so a pass whose lease expired records nothing.
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    lease_owner: Mapped[str | None] = mapped_column(String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
 
 
 class WebhookDelivery(db.Model):
@@ -38,7 +49,7 @@ class WebhookDelivery(db.Model):
     uid: Mapped[str] = mapped_column(String(36), unique=True)  # X-Quorum-Delivery
     action: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(JSONType, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|delivered
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     response_status: Mapped[int | None] = mapped_column(default=None)

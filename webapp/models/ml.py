@@ -103,6 +103,9 @@ class BackgroundJob(db.Model):
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # claims so far (webapp.ml.jobs)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Not a column: the attempt this process claimed (webapp.ml.jobs.claim_next), its fencing
+    # token. `attempts` cannot serve: a reload shows another worker's later claim.
+    claimed_attempt = None
 
     @property
     def is_running(self) -> bool:
