@@ -22,7 +22,7 @@ from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy
 from webapp.integrations.webhooks import webhook_secret
 from webapp.models import Webhook, WebhookDelivery
 from webapp.models._types import utcnow
-from webapp.secrets import SecretError
+from webapp.secret_box import SecretBox, SecretError
 
 MAX_CONSECUTIVE_FAILURES = 10
 BACKOFF_BASE = timedelta(seconds=10)
@@ -40,7 +40,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_pending(
-    session: Session, policy: OutboundPolicy, secret_key: str, now: datetime | None = None
+    session: Session, policy: OutboundPolicy, box: SecretBox, now: datetime | None = None
 ) -> int:
     """Send every due row of every webhook; returns how many were delivered."""
     now = now or utcnow()
@@ -51,7 +51,7 @@ def deliver_pending(
                Webhook.is_active.is_(True))
     ).all()
     session.commit()
-    return sum(_deliver_webhook(session, hook_id, policy, secret_key, now) for hook_id in due_hooks)
+    return sum(_deliver_webhook(session, hook_id, policy, box, now) for hook_id in due_hooks)
 
 
 def _claim(session: Session, webhook_id: int, now: datetime) -> bool:
@@ -65,7 +65,7 @@ def _claim(session: Session, webhook_id: int, now: datetime) -> bool:
 
 
 def _deliver_webhook(
-    session: Session, webhook_id: int, policy: OutboundPolicy, secret_key: str, now: datetime
+    session: Session, webhook_id: int, policy: OutboundPolicy, box: SecretBox, now: datetime
 ) -> int:
     if not _claim(session, webhook_id, now):
         return 0  # another process is delivering this webhook's rows
@@ -80,7 +80,7 @@ def _deliver_webhook(
         for row in rows:
             if row.next_attempt_at > now or not webhook.is_active:
                 break  # the head of the line waits, and so does everything behind it
-            ok = _attempt(webhook, row, policy, secret_key, now)
+            ok = _attempt(webhook, row, policy, box, now)
             session.commit()
             if not ok:
                 break
@@ -92,7 +92,7 @@ def _deliver_webhook(
 
 
 def _attempt(
-    webhook: Webhook, row: WebhookDelivery, policy: OutboundPolicy, secret_key: str, now: datetime
+    webhook: Webhook, row: WebhookDelivery, policy: OutboundPolicy, box: SecretBox, now: datetime
 ) -> bool:
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode()
     row.attempts += 1
@@ -103,7 +103,7 @@ def _attempt(
             "Content-Type": "application/json",
             "X-Quorum-Delivery": row.uid,
             "X-Quorum-Event": row.action,
-            "X-Quorum-Signature": signature(webhook_secret(webhook, secret_key), body),
+            "X-Quorum-Signature": signature(webhook_secret(webhook, box), body),
         }
         response = safe_request(policy, "POST", webhook.url, data=body, headers=headers)
         row.response_status = response.status_code

@@ -21,7 +21,7 @@ from webapp.views.settings import Section, register_section, render_section, set
 
 bp = Blueprint("settings_model", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("model", "Model", "settings_model.page"))
-bp.record_once(lambda state: remote.configure(state.app.config))  # outbound policy, SECRET_KEY
+bp.record_once(lambda state: remote.configure(state.app.config))  # outbound policy, secret keys
 
 
 def _model_of(project, model_id: int) -> MLModel:
@@ -99,7 +99,7 @@ def edit(project_id: int, model_id: int):
     project = settings_project(project_id)
     model = _model_of(project, model_id)
     form = ModelConnectionForm(obj=model) if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
-    form.has_secret = bool(model.auth_secret_encrypted)
+    form.stored = model
     if request.method == "GET":
         form.fill_from(model)
         return _render(project, edit_form=form, editing=model)
