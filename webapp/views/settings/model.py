@@ -98,7 +98,9 @@ def _not_saved(form: ModelConnectionForm, error: RemoteModelError) -> str:
 def edit(project_id: int, model_id: int):
     project = settings_project(project_id)
     model = _model_of(project, model_id)
-    form = ModelConnectionForm(obj=model) if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
+    # A POST is read from its form data only: a field it omits must not fall back to the
+    # model's value (extra_params is a dict there, not the form's JSON text).
+    form = ModelConnectionForm() if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
     form.stored = model
     if request.method == "GET":
         form.fill_from(model)
