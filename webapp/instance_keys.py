@@ -1,7 +1,7 @@
 """The keys a local install keeps in instance/ (SECRET_KEY, QUORUM_ENCRYPTION_KEYS) when the
 environment does not give them, and the start-up check that refuses weak ones.
 
-`python -m webapp.instance_keys` (run by `make run`) writes each missing file once, readable
+`main` (run by `make run`) writes each missing file once, readable
 by its owner only, so a demo gets strong keys that survive restarts without anyone
 choosing them. Config reads the environment first, then these files. No Flask here.
 """
@@ -72,8 +72,9 @@ def check_keys(config: Mapping) -> None:
                            "'Security and hardening'), or run `make run` once to generate them into instance/.")
 
 
-if __name__ == "__main__":
-    from webapp.config import INSTANCE_DIR
+def main() -> None:
+    """`make keys`: the app's own instance/ folder gets its missing keys."""
+    from webapp.config import INSTANCE_DIR  # here: webapp.config itself imports this module
 
     for written in ensure_instance_keys(INSTANCE_DIR):
         print(f"Generated {written} (mode 0600).")
