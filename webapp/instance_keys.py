@@ -40,10 +40,16 @@ def _write_private(path: Path, value: str) -> bool:
     return True
 
 
+def fresh_keys() -> dict[str, str]:
+    """New strong keys, by setting name: for instance/ files, or a throwaway server's environment."""
+    return {"SECRET_KEY": secrets.token_urlsafe(48), KEYS_SETTING: generate_key()}
+
+
 def ensure_instance_keys(instance_dir: Path) -> list[Path]:
     """Generate the missing key files; answers the paths written."""
     instance_dir.mkdir(parents=True, exist_ok=True)
-    wanted = {SECRET_KEY_FILE: secrets.token_urlsafe(48), ENCRYPTION_KEYS_FILE: generate_key()}
+    keys = fresh_keys()
+    wanted = {SECRET_KEY_FILE: keys["SECRET_KEY"], ENCRYPTION_KEYS_FILE: keys[KEYS_SETTING]}
     return [instance_dir / name for name, value in wanted.items() if _write_private(instance_dir / name, value)]
 
 
