@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test bench install install-dev migrate seed clean chromium
+.PHONY: run test bench install install-dev keys migrate seed clean chromium
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+# SECRET_KEY and QUORUM_ENCRYPTION_KEYS: generated into instance/ (mode 0600) on first
+# start when the environment gives none; the app refuses to start without strong keys.
+keys: install
+	$(BIN)/python -c 'from webapp.instance_keys import main; main()'
+
+migrate: keys
 	$(BIN)/flask db upgrade
 
 seed: migrate
@@ -44,7 +49,7 @@ chromium:
 test: install-dev chromium
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-bench: install-dev
+bench: install-dev keys
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/next_task.py
 	$(BIN)/python bench/data_manager.py

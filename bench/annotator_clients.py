@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from webapp.instance_keys import fresh_keys
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,7 +84,7 @@ def _free_port() -> int:
 def gunicorn(database_url: str, workers: int = 4):
     """The real app under gunicorn with several worker processes; yields its base URL."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, QUORUM_SCHEDULER="0")
+    env = dict(os.environ, DATABASE_URL=database_url, QUORUM_SCHEDULER="0", **fresh_keys())
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--timeout", "120", "wsgi:app"],

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from webapp.config import INSTANCE_DIR, Config
 from webapp.dbutil import WRITE_TRANSACTION_OPTION
 from webapp.hooks import load_listeners
+from webapp.instance_keys import check_keys
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config or Config)
+    check_keys(app.config)  # before anything serves or runs: no forgeable sessions
     INSTANCE_DIR.mkdir(exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)
@@ -63,10 +65,11 @@ def _register_template_filters(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from webapp.cli import seed_cli, users_cli
+    from webapp.cli import secrets_cli, seed_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(secrets_cli)
 
 
 @event.listens_for(Engine, "connect")

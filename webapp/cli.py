@@ -1,7 +1,8 @@
-"""Command line: `flask users create|set-password ...` and `flask seed demo`."""
+"""Command line: `flask users create|set-password ...`, `flask seed demo`, `flask secrets rotate`."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from sqlalchemy import select
@@ -9,9 +10,12 @@ from sqlalchemy import select
 from webapp.accounts import AccountError, change_password, create_user
 from webapp.extensions import db
 from webapp.models import OrgRole, User
+from webapp.secret_box import KEYS_SETTING, box_from_config, generate_key
+from webapp.secret_rotation import BATCH_SIZE, rotate_secrets
 
 users_cli = AppGroup("users", help="Manage users.")
 seed_cli = AppGroup("seed", help="Load demo data.")
+secrets_cli = AppGroup("secrets", help=f"Manage the keys of stored secrets ({KEYS_SETTING}).")
 
 
 @users_cli.command("create")
@@ -62,3 +66,21 @@ def seed_demo_command() -> None:
     click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
     for user in users:
         click.echo(f"  {user.org_role.value:<13} {user.email}")
+
+
+@secrets_cli.command("generate-key")
+def generate_key_command() -> None:
+    """Print a new key: put it first in QUORUM_ENCRYPTION_KEYS, then run `flask secrets rotate`."""
+    click.echo(generate_key())
+
+
+@secrets_cli.command("rotate")
+@click.option("--batch-size", default=BATCH_SIZE, show_default=True, type=click.IntRange(1, 10000))
+def rotate_secrets_command(batch_size: int) -> None:
+    """Re-encrypt every stored secret with the first key; afterwards older keys can go."""
+    counts = rotate_secrets(db.session, box_from_config(current_app.config), batch_size)
+    for c in counts:
+        click.echo(f"{c.table}: {c.rotated} re-encrypted, {c.current} already current, {c.unreadable} unreadable")
+    if any(c.unreadable for c in counts):
+        raise click.ClickException(f"Some secrets open with no key of {KEYS_SETTING}: they were left as they are "
+                                   "and must be entered again.")

@@ -1,4 +1,7 @@
-"""Configuration read from the environment (12-factor): DATABASE_URL, SECRET_KEY."""
+"""Configuration read from the environment (12-factor): DATABASE_URL, SECRET_KEY,
+QUORUM_ENCRYPTION_KEYS. The two keys fall back to files in instance/ that `make run`
+generates (webapp/instance_keys.py); outside debug and testing the app refuses to start
+without strong ones."""
 from __future__ import annotations
 
 import os
@@ -6,7 +9,13 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from webapp.instance_keys import ENCRYPTION_KEYS_FILE, SECRET_KEY_FILE, read_instance_value
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _key_setting(name: str, file_name: str) -> str:
+    return os.environ.get(name) or read_instance_value(INSTANCE_DIR, file_name)
 
 
 def _default_database_url() -> str:
@@ -14,7 +23,12 @@ def _default_database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    SECRET_KEY = _key_setting("SECRET_KEY", SECRET_KEY_FILE)
+    # Stored secrets' keys (comma separated Fernet keys; the first encrypts, any decrypts),
+    # and the SECRET_KEY that secrets written before this list were encrypted with, when
+    # SECRET_KEY has since been replaced (see webapp/secret_box.py).
+    QUORUM_ENCRYPTION_KEYS = _key_setting("QUORUM_ENCRYPTION_KEYS", ENCRYPTION_KEYS_FILE)
+    QUORUM_LEGACY_SECRET_KEY = os.environ.get("QUORUM_LEGACY_SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
@@ -59,3 +73,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # reset between tests (tests/conftest.py)
     SECRET_KEY = "test-secret"
+    # A fixed key, so a clean clone (CI) needs no instance/ files.
+    QUORUM_ENCRYPTION_KEYS = "k0Ifn-FVgK6QYlGhHgoZFkAqzvjYn5nKtgTJJRB2kdY="

@@ -21,6 +21,7 @@ from webapp.ml.jobs import run_pending_jobs
 from webapp.models._types import utcnow
 from webapp.quality.reevaluate import reevaluate_changed_projects, reevaluate_flagged
 from webapp.queue import sweep_expired_reservations
+from webapp.secret_box import box_from_config
 
 QUALITY_INTERVAL_MINUTES = 5
 # Look back three intervals: a missed or slow run is covered, a repeat is harmless.
@@ -34,7 +35,7 @@ def sweep_reservations_job(app: Flask) -> None:
 
 def deliver_webhooks_job(app: Flask) -> None:
     with app.app_context():
-        deliver_pending(db.session, policy_from_config(app.config), app.config["SECRET_KEY"])
+        deliver_pending(db.session, policy_from_config(app.config), box_from_config(app.config))
 
 
 def sync_storages_job(app: Flask) -> None:

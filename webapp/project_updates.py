@@ -2,7 +2,7 @@
 
 ``apply_settings`` handles the settings that are plain values; this adds the two that
 need more (the workspace needs the session and the user, the proxy password the app's
-SECRET_KEY) and records a PROJECT_UPDATED event for whatever changed.
+QUORUM_ENCRYPTION_KEYS) and records a PROJECT_UPDATED event for whatever changed.
 """
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from webapp.models import Project, User
 from webapp.project_events import record_project_updated
 from webapp.project_settings import apply_settings
 from webapp.projects import ProjectError, resolve_workspace
-from webapp.secrets import decrypt_secret, encrypt_secret
+from webapp.secret_box import SecretBox
 
 WORKSPACE = "workspace"
 PROXY_PASSWORD = "proxy_password"  # write-only: never in settings_json or a page
 
 
 def update_settings(
-    session: Session, project: Project, actor: User, changes: dict, *, secret_key: str
+    session: Session, project: Project, actor: User, changes: dict, *, box: SecretBox
 ) -> list[str]:
     """Validate and apply ``changes`` (API names), record the event; returns the changed
     names. On ProjectError nothing is recorded and the caller rolls back."""
@@ -31,7 +31,7 @@ def update_settings(
     changed = apply_settings(project, changes)
     if workspace_id is not None and _move(session, project, actor, workspace_id):
         changed.append(WORKSPACE)
-    if password is not None and _set_proxy_password(project, password, secret_key):
+    if password is not None and _set_proxy_password(project, password, box):
         changed.append(PROXY_PASSWORD)
     record_project_updated(session, project, actor, changed)
     return changed
@@ -46,19 +46,19 @@ def _move(session: Session, project: Project, actor: User, workspace_id: Any) ->
     return True
 
 
-def _set_proxy_password(project: Project, password: Any, secret_key: str) -> bool:
+def _set_proxy_password(project: Project, password: Any, box: SecretBox) -> bool:
     """An empty string clears the password; any other string replaces it."""
     if not isinstance(password, str):
         raise ProjectError(PROXY_PASSWORD, "'proxy_password' must be a string.")
     if not password and not project.proxy_password_encrypted:
         return False
-    project.proxy_password_encrypted = encrypt_secret(secret_key, password) if password else ""
+    project.proxy_password_encrypted = box.encrypt(password) if password else ""
     return True
 
 
-def proxy_credentials(project: Project, secret_key: str) -> tuple[str, str] | None:
+def proxy_credentials(project: Project, box: SecretBox) -> tuple[str, str] | None:
     """(user, password) for fetching protected task data, or None when none are set."""
     if not project.proxy_username and not project.proxy_password_encrypted:
         return None
-    password = decrypt_secret(secret_key, project.proxy_password_encrypted) if project.proxy_password_encrypted else ""
+    password = box.decrypt(project.proxy_password_encrypted) if project.proxy_password_encrypted else ""
     return project.proxy_username, password

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from tests.factories import csrf_token, login
 from tests.integrations.conftest import LOOPBACK
 from webapp.integrations.delivery import deliver_pending
+from webapp.secret_box import box_from_config
 from webapp.io.storage.sync import sync_due_storages
 from webapp.models import OrgRole, Storage, StorageObject, Webhook, WebhookDelivery
 
@@ -36,7 +37,7 @@ def test_WH_1_tab_adds_webhook_sends_test_and_shows_delivery_log(client, session
     queued = _post(client, f"{base}/{webhook.id}/test", {})
     assert "Test event queued" in queued.get_data(as_text=True) and 'hx-trigger="every 5s"' in queued.get_data(as_text=True)
     assert receiver.received == []  # the request never waits on the receiver
-    deliver_pending(session, LOOPBACK, app.config["SECRET_KEY"])
+    deliver_pending(session, LOOPBACK, box_from_config(app.config))
     assert receiver.received[0]["body"]["action"] == "WEBHOOK_TEST"
     log = client.get(f"{base}/{webhook.id}/log", headers=HX).get_data(as_text=True)
     assert "delivery-delivered" in log and "WEBHOOK_TEST" in log and "every 5s" not in log
@@ -55,8 +56,10 @@ def test_WH_1_api_create_list_patch_delete(client, session, factory, loopback_al
                                                   "send_for_all_actions": False, "actions": ["TASKS_CREATED"]}, headers=auth)
     assert created.status_code == 201, created.json
     hook = created.json
-    assert hook["actions"] == ["TASKS_CREATED"] and "secret" not in hook
-    assert [w["id"] for w in client.get(f"/api/webhooks?project={project.id}", headers=auth).json] == [hook["id"]]
+    # The generated signing secret is answered once, at creation (issue 13 point 5), never after.
+    assert hook["actions"] == ["TASKS_CREATED"] and len(hook["secret"]) == 64
+    listed = client.get(f"/api/webhooks?project={project.id}", headers=auth).json
+    assert [w["id"] for w in listed] == [hook["id"]] and "secret" not in listed[0]
     patched = client.patch(f"/api/webhooks/{hook['id']}", json={"is_active": False}, headers=auth)
     assert patched.json["is_active"] is False and patched.json["actions"] == ["TASKS_CREATED"]
     refused = client.patch(f"/api/webhooks/{hook['id']}", json={"url": "http://10.0.0.1/"}, headers=auth)

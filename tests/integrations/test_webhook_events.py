@@ -13,11 +13,12 @@ from webapp.integrations.delivery import deliver_pending
 from webapp.integrations.webhooks import WebhookSettings, create_webhook
 from webapp.ml.jobs import run_pending_jobs
 from webapp.ml.training import enqueue_training
+from webapp.secret_box import SecretBox, generate_key
 from webapp.models import Annotation, OrgRole, Review, ReviewAction, WebhookDelivery
 from webapp.models.ml import MLModel, ModelKind
 from webapp.review import Decision, review_annotation
 
-KEY = "test-secret"
+KEY = SecretBox((generate_key(),))
 CHOICES = ('<View><Text name="text" value="$text"/><Choices name="intent" toName="text">'
            '<Choice value="pos"/><Choice value="neg"/></Choices></View>')
 

@@ -17,12 +17,13 @@ from webapp.integrations.webhooks import (
 )
 from webapp.hooks import on_tasks_change, remove_listener
 from webapp.io import import_records
+from webapp.secret_box import SecretBox, generate_key
 from webapp.models import OrgRole, Task, WebhookDelivery
 from webapp.models._types import utcnow
 from webapp.project_events import record_project_updated
 from webapp.projects import delete_project
 
-KEY = "test-secret"
+KEY = SecretBox((generate_key(),))
 
 
 def _hook(session, project, url, **settings):

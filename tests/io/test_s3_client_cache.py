@@ -16,7 +16,7 @@ from webapp.io.storage import s3
 from webapp.io.storage.client_cache import ClientCache
 from webapp.io.storage.sync import StorageSettings, create_storage, sync_storage
 from webapp.models import OrgRole
-from webapp.secrets import encrypt_secret
+from webapp.secret_box import box_from_config
 
 SECRET = "cache-secret"
 OBJECT = "s3://media/docs/a.txt"
@@ -78,11 +78,11 @@ def test_two_presign_requests_and_a_sync_share_one_client(session, app, client, 
 
 def _new_keys(app, store):
     store.params = {**store.params, "access_key_id": "AKIDROTATED"}
-    store.secret_encrypted = encrypt_secret(app.config["SECRET_KEY"], "rotated-secret")
+    store.secret_encrypted = box_from_config(app.config).encrypt("rotated-secret")
 
 
 def _new_secret_only(app, store):
-    store.secret_encrypted = encrypt_secret(app.config["SECRET_KEY"], "rotated-secret")
+    store.secret_encrypted = box_from_config(app.config).encrypt("rotated-secret")
 
 
 def _new_endpoint(app, store):

@@ -132,7 +132,7 @@ def test_save_refuses_a_model_that_does_not_answer__ML_1(session, client, tiny, 
     model = session.scalar(select(MLModel).where(MLModel.title == "My backend"))
     assert model.kind is ModelKind.ML_BACKEND and model.extra_params == {"k": 1}
 
-    edit = client.post(f"{base}/{model.id}/edit", data={**form, "url": dead, "auth_secret": ""},
+    edit = client.post(f"{base}/{model.id}/edit", data={**form, "url": dead, "auth_secret": "t0k"},
                        headers={"HX-Request": "true"})
     assert edit.status_code == 422 and "cannot be reached" in edit.get_data(as_text=True)
     session.expire_all()

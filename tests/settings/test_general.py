@@ -8,9 +8,9 @@ from webapp.accounts import get_or_create_workspace, sandbox_of
 from webapp.models import ProjectEvent
 from webapp.project_settings import settings_json
 from webapp.project_updates import proxy_credentials, update_settings
-from webapp.secrets import SecretError, decrypt_secret, encrypt_secret
+from webapp.secret_box import SecretBox, SecretError, box_from_config, generate_key
 
-SECRET = "test-secret"
+BOX = SecretBox((generate_key(),))
 
 
 def url(project) -> str:
@@ -81,7 +81,7 @@ def test_proxy_password_is_encrypted_and_never_rendered__GEN_1(manager_client, s
     post(manager_client, url(project), form(project, proxy_username="bot", proxy_password="hunter2-secret"))
     session.refresh(project)
     assert project.proxy_password_encrypted and "hunter2-secret" not in project.proxy_password_encrypted
-    assert proxy_credentials(project, app.config["SECRET_KEY"]) == ("bot", "hunter2-secret")
+    assert proxy_credentials(project, box_from_config(app.config)) == ("bot", "hunter2-secret")
     page = manager_client.get(url(project)).get_data(as_text=True)
     assert "hunter2-secret" not in page and project.proxy_password_encrypted not in page
     assert "A password is set" in page
@@ -92,17 +92,17 @@ def test_proxy_password_is_encrypted_and_never_rendered__GEN_1(manager_client, s
     # A blank password keeps the saved one; "clear" removes it.
     post(manager_client, url(project), form(project, proxy_username="bot"))
     session.refresh(project)
-    assert proxy_credentials(project, app.config["SECRET_KEY"]) == ("bot", "hunter2-secret")
+    assert proxy_credentials(project, box_from_config(app.config)) == ("bot", "hunter2-secret")
     post(manager_client, url(project), form(project, proxy_username="bot", clear_proxy_password="y"))
     session.refresh(project)
     assert project.proxy_password_encrypted == ""
 
 
 def test_secrets_need_the_same_key__GEN_1():
-    token = encrypt_secret(SECRET, "pw")
-    assert decrypt_secret(SECRET, token) == "pw"
+    token = BOX.encrypt("pw")
+    assert BOX.decrypt(token) == "pw"
     try:
-        decrypt_secret("another-key", token)
+        SecretBox((generate_key(),)).decrypt(token)
     except SecretError:
         pass
     else:
@@ -127,7 +127,7 @@ def test_api_moves_workspace_and_sets_write_only_password__GEN_1(session, team, 
     manager, project = team
     other = get_or_create_workspace(session, manager.organization_id, "Elsewhere")
     changed = update_settings(
-        session, project, manager, {"workspace": other.id, "proxy_password": "pw"}, secret_key=SECRET
+        session, project, manager, {"workspace": other.id, "proxy_password": "pw"}, box=BOX
     )
     assert changed == ["workspace", "proxy_password"]
     assert project.workspace_id == other.id

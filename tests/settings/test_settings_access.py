@@ -11,6 +11,8 @@ from webapp.accounts import get_or_create_workspace
 from webapp.models import OrgRole
 
 PREFIX = "/projects/<int:project_id>/settings"
+# Routes for owners and administrators only, not managers (issue 13 point 5: webhook secrets).
+ADMIN_ONLY = ("/reveal",)
 
 
 def settings_routes(app, project_id: int) -> list[tuple[str, str]]:
@@ -67,6 +69,9 @@ def test_owner_administrator_and_manager_pass(app, client, factory, project, rol
     login(client, user)
     for method, url in settings_routes(app, project.id):
         status = call(client, method, url).status_code
+        if role is OrgRole.MANAGER and url.endswith(ADMIN_ONLY):
+            assert status == 403, (method, url, status)
+            continue
         assert status not in (401, 403), (method, url, status)
         if method == "GET" and url.count("/") == 4:  # a section page: /projects/<id>/settings/<key>
             assert status == 200, (url, status)

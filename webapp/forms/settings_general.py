@@ -14,6 +14,7 @@ from webapp.accounts import sandbox_of, shared_workspaces
 from webapp.models import Project, User
 from webapp.project_updates import PROXY_PASSWORD, update_settings
 from webapp.projects import ProjectError
+from webapp.secret_box import SecretBox
 
 
 class SettingsForm(FlaskForm):
@@ -22,12 +23,12 @@ class SettingsForm(FlaskForm):
     def changes(self) -> dict:
         raise NotImplementedError
 
-    def save(self, session: Session, project: Project, actor: User, secret_key: str) -> bool:
+    def save(self, session: Session, project: Project, actor: User, box: SecretBox) -> bool:
         """On a valid submit, apply the changes and commit; False (errors shown) otherwise."""
         if not self.validate_on_submit():
             return False
         try:
-            update_settings(session, project, actor, self.changes(), secret_key=secret_key)
+            update_settings(session, project, actor, self.changes(), box=box)
         except ProjectError as exc:
             session.rollback()
             self.add_domain_error(exc)

@@ -24,8 +24,8 @@ FIELD_OF = {"secret": "auth_secret", "model": "llm_model"}  # domain problem -> 
 
 
 class ModelConnectionForm(FlaskForm):
-    """A connection (ML-1). `has_secret` (set by the view when editing) lets a blank
-    secret keep the stored one; a secret is never rendered back."""
+    """A connection (ML-1). `stored` (the model, set by the view when editing) lets a blank
+    secret keep the stored one while the URL stays the same; a secret is never rendered back."""
 
     kind = SelectField("Model", choices=KINDS, default=ModelKind.BUILTIN.value)
     title = StringField("Name", validators=[DataRequired(), Length(max=200)])
@@ -34,7 +34,8 @@ class ModelConnectionForm(FlaskForm):
     auth_method = SelectField("Authentication", choices=AUTH_METHODS, default="none")
     basic_auth_user = StringField("User", validators=[Length(max=200)])
     auth_secret = PasswordField("Password, token or API key",
-                                description="Stored encrypted; leave blank to keep the current one.")
+                                description="Stored encrypted; leave blank to keep the current one "
+                                            "(a changed URL needs it again).")
     llm_model = StringField("Chat model name", validators=[Length(max=200)],
                             description="For chat endpoints, e.g. gpt-4o-mini.")
     prompt = TextAreaField("Prompt template", validators=[Optional()],
@@ -45,7 +46,7 @@ class ModelConnectionForm(FlaskForm):
                                              "endpoints also system, temperature, timeout (seconds).")
     interactive_preannotations = BooleanField("Interactive preannotations")
     is_active = BooleanField("Active", default=True)
-    has_secret = False
+    stored = None
 
     def validate_extra_params(self, field) -> None:
         try:
@@ -60,7 +61,7 @@ class ModelConnectionForm(FlaskForm):
         valid = super().validate(extra_validators)
         if not valid:
             return False
-        problems = connection_problems(self.connection(), self.has_secret)
+        problems = connection_problems(self.connection(), self.stored)
         for name, message in problems.items():
             getattr(self, FIELD_OF.get(name, name)).errors.append(message)
         return not problems

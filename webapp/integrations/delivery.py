@@ -45,7 +45,7 @@ from webapp.integrations.webhooks import webhook_secret
 from webapp.models import Webhook, WebhookDelivery
 from webapp.models._types import utcnow
 from webapp.models.integration import DeliveryStatus
-from webapp.secrets import SecretError
+from webapp.secret_box import SecretBox, SecretError
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_pending(
-    session: Session, policy: OutboundPolicy, secret_key: str, now: datetime | None = None
+    session: Session, policy: OutboundPolicy, box: SecretBox, now: datetime | None = None
 ) -> int:
     """Send every due row of every active webhook; returns how many were delivered.
     `now` is injectable so tests drive outages and backoff without sleeping."""
@@ -97,7 +97,7 @@ def deliver_pending(
                Webhook.is_active.is_(True))
     ).all()
     session.commit()
-    return sum(_deliver_webhook(session, hook_id, policy, secret_key, now) for hook_id in due_hooks)
+    return sum(_deliver_webhook(session, hook_id, policy, box, now) for hook_id in due_hooks)
 
 
 @contextmanager
@@ -112,7 +112,7 @@ def _next_pass_when_busy(session: Session, webhook_id: int) -> Iterator[None]:
 
 
 def _deliver_webhook(
-    session: Session, webhook_id: int, policy: OutboundPolicy, secret_key: str, now: datetime
+    session: Session, webhook_id: int, policy: OutboundPolicy, box: SecretBox, now: datetime
 ) -> int:
     delivered = 0
     with _next_pass_when_busy(session, webhook_id):
@@ -120,7 +120,7 @@ def _deliver_webhook(
         if token is None:
             return 0  # another process is delivering this webhook's rows
         try:
-            delivered = _deliver_rows(session, webhook_id, token, policy, secret_key, now)
+            delivered = _deliver_rows(session, webhook_id, token, policy, box, now)
         finally:
             session.rollback()  # a no-op unless a write failed half-way
             _release(session, webhook_id, token)
@@ -128,7 +128,7 @@ def _deliver_webhook(
 
 
 def _deliver_rows(
-    session: Session, webhook_id: int, token: str, policy: OutboundPolicy, secret_key: str, now: datetime
+    session: Session, webhook_id: int, token: str, policy: OutboundPolicy, box: SecretBox, now: datetime
 ) -> int:
     for delivered in range(MAX_PER_PASS):
         row = session.scalar(
@@ -140,7 +140,7 @@ def _deliver_rows(
         if row is None or webhook is None or not webhook.is_active or row.next_attempt_at > now:
             return delivered  # the head of the line waits, and so does everything behind it
         row_id, attempts = row.id, row.attempts + 1
-        outcome = _attempt(session, webhook, row, policy, secret_key)
+        outcome = _attempt(session, webhook, row, policy, box)
         if not _record(session, webhook_id, token, row_id, attempts, outcome, now) or outcome.error:
             return delivered
     return MAX_PER_PASS
@@ -171,24 +171,24 @@ def _release(session: Session, webhook_id: int, token: str) -> None:
     session.commit()
 
 
-def _request(webhook: Webhook, row: WebhookDelivery, secret_key: str) -> _Request:
+def _request(webhook: Webhook, row: WebhookDelivery, box: SecretBox) -> _Request:
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {
         **webhook.headers,
         "Content-Type": "application/json",
         "X-Quorum-Delivery": row.uid,
         "X-Quorum-Event": row.action,
-        "X-Quorum-Signature": signature(webhook_secret(webhook, secret_key), body),
+        "X-Quorum-Signature": signature(webhook_secret(webhook, box), body),
     }
     return _Request(webhook.url, body, headers)
 
 
 def _attempt(
-    session: Session, webhook: Webhook, row: WebhookDelivery, policy: OutboundPolicy, secret_key: str
+    session: Session, webhook: Webhook, row: WebhookDelivery, policy: OutboundPolicy, box: SecretBox
 ) -> Outcome:
     started = time.perf_counter()
     try:
-        request = _request(webhook, row, secret_key)
+        request = _request(webhook, row, box)
         session.commit()  # no transaction (nor SQLite snapshot) stays open during the request
         response = safe_request(policy, "POST", request.url, data=request.body, headers=request.headers)
         status, error = response.status_code, "" if response.ok else f"HTTP {response.status_code}"

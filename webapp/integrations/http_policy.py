@@ -6,6 +6,12 @@ QUORUM_ALLOW_PRIVATE_NETWORKS=true allows them all; QUORUM_OUTBOUND_ALLOWLIST (c
 separated hostnames, IPs or CIDRs) allows chosen ones. Redirects are followed by hand,
 each hop checked again.
 
+Credentials stay with their origin: a redirect to another scheme, host or port (except
+http to https on the same host) is followed without the caller's headers (Authorization,
+API keys, webhook signatures), basic auth or cookies, and is refused when it would re-send
+the request body (307/308), which may carry secrets too (a proxy password in /predict).
+requests alone strips only Authorization, and only on some host changes.
+
 No DNS rebinding: a host is resolved once, every address it resolves to is checked, and the
 connection then goes to the checked address itself (pinned_transport.py), never to a second
 answer of the resolver; the Host header, TLS SNI and certificate check keep the hostname.
@@ -25,6 +31,9 @@ from webapp.integrations.pinned_transport import Address, pinned_session
 
 MAX_REDIRECTS = 3
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The only caller headers that follow a redirect to another origin: none of them a secret.
+CROSS_ORIGIN_HEADERS = frozenset({"accept", "content-type", "user-agent"})
+BODY_KWARGS = ("data", "json", "files")
 
 
 class ForbiddenDestination(ValueError):
@@ -91,16 +100,43 @@ def policy_from_config(config: Mapping) -> OutboundPolicy:
     )
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def same_origin(old: str, new: str) -> bool:
+    """Whether credentials for `old` may go to `new`: the same origin, or its https upgrade."""
+    before, after = _origin(old), _origin(new)
+    return before == after or (before == ("http", after[1], 80) and after[0] == "https" and after[2] == 443)
+
+
+def _without_credentials(kwargs: dict) -> dict:
+    headers = {k: v for k, v in (kwargs.get("headers") or {}).items() if k.lower() in CROSS_ORIGIN_HEADERS}
+    return {**{k: v for k, v in kwargs.items() if k not in ("auth", "cookies")}, "headers": headers}
+
+
 def safe_request(policy: OutboundPolicy, method: str, url: str, **kwargs) -> requests.Response:
     """One request under the policy, sent to the checked address; redirects followed only
-    to allowed hosts, each hop resolved, checked and pinned again."""
+    to allowed hosts, each hop resolved, checked and pinned again, and carrying no
+    credentials to another origin."""
     for _ in range(MAX_REDIRECTS + 1):
         address = policy.check_url(url)
         with pinned_session(address) as session:
             response = session.request(method, url, timeout=policy.timeout, allow_redirects=False, **kwargs)
         if not response.is_redirect:
             return response
-        url = urljoin(url, response.headers["Location"])
+        target = urljoin(url, response.headers["Location"])
         if response.status_code in (301, 302, 303) and method != "HEAD":
-            method, kwargs = "GET", {k: v for k, v in kwargs.items() if k not in ("data", "json")}
+            method, kwargs = "GET", {k: v for k, v in kwargs.items() if k not in BODY_KWARGS}
+        if not same_origin(url, target):
+            if any(kwargs.get(k) is not None for k in BODY_KWARGS):
+                raise ForbiddenDestination(f"{url} redirected to another host ({_origin(target)[1]}); "
+                                           "the request and its credentials are not re-sent there.")
+            kwargs = _without_credentials(kwargs)
+        url = target
     raise ForbiddenDestination(f"More than {MAX_REDIRECTS} redirects.")

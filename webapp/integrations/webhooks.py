@@ -3,6 +3,10 @@
 An event becomes one WebhookDelivery row per interested webhook, written in the same
 transaction as the change that caused it: a rollback leaves no event behind, a commit
 never loses one. delivery.py sends the rows in the background.
+
+The signing secret is shown once, when Quorum generates it, and afterwards only to an
+owner or administrator who asks. Moving a webhook to another URL without giving a secret
+replaces the secret, so the new receiver never learns the one the old receiver trusts.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
@@ -19,7 +24,7 @@ from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy
 from webapp.models import Project, Webhook, WebhookDelivery
 from webapp.models._types import utcnow
 from webapp.models.integration import DeliveryStatus
-from webapp.secrets import decrypt_secret, encrypt_secret
+from webapp.secret_box import SecretBox
 
 ACTIONS = (
     "TASKS_CREATED", "TASKS_DELETED", "ANNOTATION_CREATED", "ANNOTATION_UPDATED",
@@ -30,6 +35,14 @@ TEST_ACTION = "WEBHOOK_TEST"  # the "send test" button's event, sent whatever th
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 _RESERVED_HEADERS = {"content-type", "content-length", "host", "x-quorum-signature", "x-quorum-delivery"}
 MAX_HEADERS = 20
+
+
+class SecretChange(str, Enum):
+    """What a save did to the signing secret."""
+
+    KEPT = "kept"
+    GIVEN = "given"  # the request carried the new secret
+    GENERATED = "generated"  # a new webhook, or a new URL without a secret: show it once
 
 
 class WebhookError(ValueError):
@@ -67,7 +80,7 @@ def validate_headers(headers: object) -> dict[str, str]:
     return clean
 
 
-def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_key: str) -> None:
+def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, box: SecretBox) -> SecretChange:
     try:
         policy.check_url(s.url.strip())
     except ForbiddenDestination as exc:
@@ -77,6 +90,7 @@ def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_
         raise WebhookError("actions", f"Unknown actions: {', '.join(map(str, unknown))}.")
     if not s.send_for_all_actions and not s.actions:
         raise WebhookError("actions", "Choose at least one event, or send all events.")
+    moved = bool(webhook.url) and webhook.url != s.url.strip()
     webhook.url = s.url.strip()
     webhook.headers = validate_headers(s.headers)
     webhook.send_payload = s.send_payload
@@ -85,25 +99,30 @@ def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_
     if s.is_active and not webhook.is_active:
         webhook.consecutive_failures, webhook.failing_since, webhook.disabled_reason = 0, None, ""  # re-enabled by hand
     webhook.is_active = s.is_active
-    if s.secret or not webhook.secret_encrypted:
-        webhook.secret_encrypted = encrypt_secret(secret_key, s.secret or secrets.token_hex(32))
+    if s.secret:
+        webhook.secret_encrypted = box.encrypt(s.secret)
+        return SecretChange.GIVEN
+    if moved or not webhook.secret_encrypted:
+        webhook.secret_encrypted = box.encrypt(secrets.token_hex(32))
+        return SecretChange.GENERATED
+    return SecretChange.KEPT
 
 
 def create_webhook(
-    session: Session, project: Project, s: WebhookSettings, policy: OutboundPolicy, secret_key: str
+    session: Session, project: Project, s: WebhookSettings, policy: OutboundPolicy, box: SecretBox
 ) -> Webhook:
     webhook = Webhook(project_id=project.id, is_active=False, secret_encrypted="")
-    _apply(webhook, s, policy, secret_key)
+    _apply(webhook, s, policy, box)
     session.add(webhook)
     session.flush()
     return webhook
 
 
 def update_webhook(
-    webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, secret_key: str
-) -> Webhook:
+    webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, box: SecretBox
+) -> SecretChange:
     resumed = s.is_active and not webhook.is_active
-    _apply(webhook, s, policy, secret_key)
+    change = _apply(webhook, s, policy, box)
     session = object_session(webhook)
     if resumed and session is not None:  # the fixed receiver gets the backlog now, not after backoff
         session.execute(
@@ -111,11 +130,11 @@ def update_webhook(
             .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == DeliveryStatus.PENDING)
             .values(next_attempt_at=utcnow())
         )
-    return webhook
+    return change
 
 
-def webhook_secret(webhook: Webhook, secret_key: str) -> str:
-    return decrypt_secret(secret_key, webhook.secret_encrypted)
+def webhook_secret(webhook: Webhook, box: SecretBox) -> str:
+    return box.decrypt(webhook.secret_encrypted)
 
 
 def project_webhooks(session: Session, project_id: int) -> list[Webhook]:

@@ -1,5 +1,9 @@
 """Connecting a model (ML-1): what a connection needs, and saving one only when the model
-answers. Shared by the Model tab and the ML API."""
+answers. Shared by the Model tab and the ML API.
+
+A stored password, token or API key belongs to the URL it was given for: a connection whose
+URL changes keeps no secret unless the same request gives one, so whoever may edit a model
+cannot make the server send its owner's key to a host of their choosing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,6 +14,8 @@ from webapp.models import Project
 from webapp.models.ml import MLModel, ModelKind
 
 AUTH_METHODS = ("none", "basic", "token")
+MOVED_SECRET = ("The URL changed, so the stored password, token or API key was cleared (it is never sent "
+                "to a new address): enter it again.")
 
 
 @dataclass
@@ -19,14 +25,20 @@ class Connection:
     url: str = ""
     auth_method: str = "none"
     basic_auth_user: str = ""
-    secret: str = ""  # blank keeps the stored one
+    secret: str = ""  # blank keeps the stored one, if the URL stays the same
     extra_params: dict = field(default_factory=dict)
     interactive_preannotations: bool = False
     is_active: bool = True
 
 
-def connection_problems(c: Connection, has_secret: bool = False) -> dict[str, str]:
-    """Field -> sentence, for what keeps this connection from being saved."""
+def keeps_secret(stored: MLModel | None, c: Connection) -> bool:
+    """Whether saving `c` over `stored` may keep the stored secret: none given, same URL."""
+    return bool(stored and stored.auth_secret_encrypted) and not c.secret and stored.url == c.url
+
+
+def connection_problems(c: Connection, stored: MLModel | None = None) -> dict[str, str]:
+    """Field -> sentence, for what keeps this connection from being saved over `stored`
+    (None for a new connection)."""
     if c.kind is ModelKind.BUILTIN:
         return {}
     problems = {}
@@ -39,14 +51,17 @@ def connection_problems(c: Connection, has_secret: bool = False) -> dict[str, st
         problems["auth_method"] = f"Authentication is one of {', '.join(AUTH_METHODS)}."
     elif c.auth_method == "basic" and not c.basic_auth_user:
         problems["basic_auth_user"] = "Basic authentication needs a user name."
-    if c.auth_method in ("basic", "token") and not c.secret and not has_secret:
-        problems["secret"] = "Enter the password, token or API key."
+    if c.auth_method in ("basic", "token") and not c.secret and not keeps_secret(stored, c):
+        moved = bool(stored and stored.auth_secret_encrypted)
+        problems["secret"] = MOVED_SECRET if moved else "Enter the password, token or API key."
     if c.kind is ModelKind.OPENAI_CHAT and not str(c.extra_params.get("model") or "").strip():
         problems["model"] = "Give the chat model's name."
     return problems
 
 
 def apply_connection(model: MLModel, c: Connection) -> None:
+    if not keeps_secret(model, c):
+        model.auth_secret_encrypted = ""
     model.kind, model.title, model.extra_params = c.kind, c.title, dict(c.extra_params)
     model.interactive_preannotations, model.is_active = c.interactive_preannotations, c.is_active
     external_kind = c.kind is not ModelKind.BUILTIN

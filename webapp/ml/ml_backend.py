@@ -13,10 +13,10 @@ import json
 from datetime import timezone
 
 from webapp.integrations.payloads import project_payload, task_payload
-from webapp.ml.remote import RemoteModelError, auth_kwargs, request_json, setting
+from webapp.ml.remote import RemoteModelError, auth_kwargs, request_json, secret_box, setting
 from webapp.models import Project, Task
 from webapp.models.ml import MLModel
-from webapp.secrets import SecretError, decrypt_secret
+from webapp.secret_box import SecretError
 
 Prediction = tuple[list[dict], float | None, str]
 WEBHOOK_ACTIONS = ("START_TRAINING", "ANNOTATION_CREATED", "ANNOTATION_UPDATED")
@@ -86,7 +86,7 @@ def _proxy_password(project: Project) -> str:
     if not project.proxy_password_encrypted:
         return ""
     try:
-        return decrypt_secret(setting("SECRET_KEY", ""), project.proxy_password_encrypted)
+        return secret_box().decrypt(project.proxy_password_encrypted)
     except SecretError:
         return ""
 

@@ -2,7 +2,7 @@
 
 Every request goes through webapp.integrations.http_policy.safe_request, so the SSRF rules
 that guard webhooks guard model URLs too. Failures become RemoteModelError, whose message
-is a sentence a manager can act on. The app's config (outbound policy, SECRET_KEY for the
+is a sentence a manager can act on. The app's config (outbound policy, the keys of the
 stored model secrets) is handed in once with `configure`; this module knows no Flask.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import requests
 
 from webapp.integrations.http_policy import ForbiddenDestination, OutboundPolicy, policy_from_config, safe_request
 from webapp.models.ml import MLModel
-from webapp.secrets import SecretError, decrypt_secret, encrypt_secret
+from webapp.secret_box import SecretBox, SecretError, box_from_config
 
 RETRIES = 2  # after the first attempt, on connection errors and 5xx answers
 BACKOFF = 0.5  # seconds, doubled on each retry
@@ -48,15 +48,19 @@ def policy(timeout: float | None = None) -> OutboundPolicy:
     return replace(base, timeout=timeout) if timeout else base
 
 
+def secret_box() -> SecretBox:
+    return box_from_config(_config)
+
+
 def store_secret(model: MLModel, secret: str) -> None:
-    model.auth_secret_encrypted = encrypt_secret(_config["SECRET_KEY"], secret) if secret else ""
+    model.auth_secret_encrypted = secret_box().encrypt(secret) if secret else ""
 
 
 def model_secret(model: MLModel) -> str:
     if not model.auth_secret_encrypted:
         return ""
     try:
-        return decrypt_secret(_config["SECRET_KEY"], model.auth_secret_encrypted)
+        return secret_box().decrypt(model.auth_secret_encrypted)
     except SecretError as exc:
         raise RemoteModelError(f"The secret of model “{model.title}” cannot be read: enter it again.") from exc
 

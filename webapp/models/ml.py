@@ -35,7 +35,7 @@ class MLModel(db.Model):
     url: Mapped[str] = mapped_column(String(500), default="")
     auth_method: Mapped[str] = mapped_column(String(16), default="none")  # none | basic | token
     basic_auth_user: Mapped[str] = mapped_column(String(200), default="")
-    auth_secret_encrypted: Mapped[str] = mapped_column(Text, default="")  # webapp.secrets
+    auth_secret_encrypted: Mapped[str] = mapped_column(Text, default="")  # webapp.secret_box
     extra_params: Mapped[dict] = mapped_column(JSONType, default=dict)
     interactive_preannotations: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from webapp.io.storage.base import StorageError, open_adapter
 from webapp.io.storage.s3 import PRESIGN_TTL_MINUTES
 from webapp.models import Project, Storage, Task
-from webapp.secrets import decrypt_secret
+from webapp.secret_box import box_from_config
 
 PRESIGN_PATH = "/api/tasks/{task_id}/presign?fileuri={uri}"
 _S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$")
@@ -104,7 +104,7 @@ def open_task_object(session: Session, task: Task, uri: str, config: Mapping) ->
     if found is None:
         raise StorageError("fileuri", "No connected source storage holds that object.")
     storage, key = found
-    secret = decrypt_secret(config["SECRET_KEY"], storage.secret_encrypted) if storage.secret_encrypted else ""
+    secret = box_from_config(config).decrypt(storage.secret_encrypted) if storage.secret_encrypted else ""
     adapter = open_adapter(storage.kind, storage.params, secret, config, storage.id)
     if storage.params.get("presign", True):
         return StorageData(url=adapter.presigned_get(key, storage.params.get("presign_ttl", PRESIGN_TTL_MINUTES)))

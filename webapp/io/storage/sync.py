@@ -29,7 +29,7 @@ from webapp.io.importers import import_records
 from webapp.io.storage.base import ROLES, StorageError, clean_params, integer, open_adapter
 from webapp.models import Annotation, Project, Storage, StorageObject, StorageSyncRun, Task, User
 from webapp.models._types import utcnow
-from webapp.secrets import SecretError, decrypt_secret, encrypt_secret
+from webapp.secret_box import SecretError, box_from_config
 
 LEASE = timedelta(hours=1)
 MAX_LOGGED_ERRORS = 50
@@ -53,7 +53,7 @@ def create_storage(session: Session, project: Project, s: StorageSettings, confi
     storage = Storage(
         project_id=project.id, role=s.role, kind=s.kind, title=s.title.strip()[:200] or s.kind,
         params=clean_params(s.kind, s.params, config, s.secret),
-        secret_encrypted=encrypt_secret(config["SECRET_KEY"], s.secret) if s.secret else "",
+        secret_encrypted=box_from_config(config).encrypt(s.secret) if s.secret else "",
         sync_interval_minutes=integer({"v": s.sync_interval_minutes}, "v", 0, 0, 10080),
         write_on_submit=s.write_on_submit and s.role == "target",
     )
@@ -104,7 +104,7 @@ def sync_storage(
     session.add(run)
     session.commit()
     try:
-        secret = decrypt_secret(config["SECRET_KEY"], storage.secret_encrypted) if storage.secret_encrypted else ""
+        secret = box_from_config(config).decrypt(storage.secret_encrypted) if storage.secret_encrypted else ""
         adapter = open_adapter(storage.kind, storage.params, secret, config, storage.id)
         (_sync_source if storage.role == "source" else _sync_target)(session, storage, adapter, run)
         run.status = "completed"

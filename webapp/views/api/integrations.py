@@ -1,4 +1,7 @@
-"""Webhooks and storages in Label Studio's API paths and shapes (WH-1, STO-1, STO-2)."""
+"""Webhooks and storages in Label Studio's API paths and shapes (WH-1, STO-1, STO-2).
+
+Secrets are write-only: a webhook's signing secret is answered once, in the answer of the
+request that made Quorum generate it (creation, or a move to another URL without one)."""
 from __future__ import annotations
 
 from flask import Response, current_app, redirect, request
@@ -9,12 +12,13 @@ from webapp.access import Action, authorize_project, authorize_project_object, a
 from webapp.extensions import db
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.webhooks import (
-    WebhookError, WebhookSettings, create_webhook, project_webhooks, update_webhook,
+    SecretChange, WebhookError, WebhookSettings, create_webhook, project_webhooks, update_webhook, webhook_secret,
 )
 from webapp.io.storage.base import StorageError
 from webapp.io.storage.presign import open_task_object
 from webapp.io.storage.sync import StorageSettings, create_storage, request_sync
 from webapp.models import Storage, Webhook
+from webapp.secret_box import box_from_config
 from webapp.views.api import managed_project_in_query, route
 from webapp.views.api.serializers import iso
 
@@ -63,13 +67,14 @@ def create():
     body = _body()
     project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
     settings = WebhookSettings(**{k: body[k] for k in _WEBHOOK_FIELDS if k in body}, secret=body.get("secret", ""))
+    box = box_from_config(current_app.config)
     try:
-        webhook = create_webhook(db.session, project, settings, policy_from_config(current_app.config),
-                                 current_app.config["SECRET_KEY"])
+        webhook = create_webhook(db.session, project, settings, policy_from_config(current_app.config), box)
     except WebhookError as exc:
         return _field_error(exc.field, exc.message)
     db.session.commit()
-    return webhook_json(webhook), 201
+    generated = {} if settings.secret else {"secret": webhook_secret(webhook, box)}
+    return {**webhook_json(webhook), **generated}, 201
 
 
 @route("/webhooks/<int:webhook_id>", methods=["GET"])
@@ -84,12 +89,16 @@ def patch(webhook_id: int):
     current = {k: getattr(webhook, k) for k in _WEBHOOK_FIELDS}
     settings = WebhookSettings(**{**current, **{k: body[k] for k in _WEBHOOK_FIELDS if k in body}},
                                secret=body.get("secret", ""))
+    box = box_from_config(current_app.config)
     try:
-        update_webhook(webhook, settings, policy_from_config(current_app.config), current_app.config["SECRET_KEY"])
+        change = update_webhook(webhook, settings, policy_from_config(current_app.config), box)
     except WebhookError as exc:
         return _field_error(exc.field, exc.message)
     db.session.commit()
-    return webhook_json(webhook)
+    if change is not SecretChange.GENERATED:
+        return webhook_json(webhook)
+    return {**webhook_json(webhook), "secret": webhook_secret(webhook, box),
+            "detail": "The URL changed without a secret, so the old signing secret was replaced by this one."}
 
 
 @route("/webhooks/<int:webhook_id>", methods=["DELETE"])

@@ -55,7 +55,7 @@ def create_model():
         raise BadRequest("'project' (the project id) is required.")
     project = authorize_project(db.session, current_user, body["project"], Action.MANAGE)
     model = MLModel(project_id=project.id)
-    _save(model, project, _connection(body, model), has_secret=False)
+    _save(model, project, _connection(body, model), stored=None)
     db.session.add(model)
     db.session.commit()
     return model_json(model), 201
@@ -65,8 +65,7 @@ def create_model():
 def update_model(model_id: int):
     model = _model(model_id)
     body = {**model_json(model), **(request.get_json(silent=True) or {})}
-    _save(model, db.session.get(Project, model.project_id), _connection(body, model),
-          has_secret=bool(model.auth_secret_encrypted))
+    _save(model, db.session.get(Project, model.project_id), _connection(body, model), stored=model)
     db.session.commit()
     return model_json(model)
 
@@ -86,8 +85,8 @@ def _connection(body: dict, model: MLModel) -> Connection:
                       is_active=bool(body.get("is_active", True)))
 
 
-def _save(model: MLModel, project: Project, connection: Connection, has_secret: bool) -> None:
-    problems = connection_problems(connection, has_secret)
+def _save(model: MLModel, project: Project, connection: Connection, stored: MLModel | None) -> None:
+    problems = connection_problems(connection, stored)
     if problems:
         raise BadRequest(" ".join(problems.values()))
     try:

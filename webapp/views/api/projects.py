@@ -11,6 +11,7 @@ from webapp.io import ExportError, TaskImportError, import_records, import_tasks
 from webapp.project_settings import apply_settings
 from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
+from webapp.secret_box import box_from_config
 from webapp.views.api import route
 from webapp.views.api.serializers import project_json
 from webapp.views.exports import export_response
@@ -70,7 +71,7 @@ def update(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
     try:
         update_settings(
-            db.session, project, current_user, json_body(), secret_key=current_app.config["SECRET_KEY"]
+            db.session, project, current_user, json_body(), box=box_from_config(current_app.config)
         )
     except ProjectError as exc:
         return project_error(exc)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from webapp.extensions import db
 from webapp.forms.settings_general import GeneralForm
 from webapp.project_events import project_history
+from webapp.secret_box import box_from_config
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
 bp = Blueprint("settings_general", __name__, url_prefix="/projects/<int:project_id>/settings")
@@ -19,7 +20,7 @@ def page(project_id: int):
     project = settings_project(project_id)
     form = GeneralForm(obj=project, workspace=project.workspace_id)
     form.set_workspace_choices(db.session, current_user, project)
-    saved = form.save(db.session, project, current_user, current_app.config["SECRET_KEY"])
+    saved = form.save(db.session, project, current_user, box_from_config(current_app.config))
     return render_section(
         "general", "general.html", project,
         form=form, saved=saved, history=project_history(db.session, project),

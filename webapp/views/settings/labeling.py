@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from webapp.extensions import db
 from webapp.forms.settings_labeling import LabelingForm
 from webapp.labeling import NLP_TEMPLATES, ConfigError, parse_config, sample_task_data
+from webapp.secret_box import box_from_config
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
 bp = Blueprint("settings_labeling", __name__, url_prefix="/projects/<int:project_id>/settings")
@@ -22,7 +23,7 @@ def page(project_id: int):
     template = NLP_TEMPLATES.get(request.args.get("template", ""))
     if template and request.method == "GET":
         form.label_config.data = template.xml
-    saved = form.save(db.session, project, current_user, current_app.config["SECRET_KEY"])
+    saved = form.save(db.session, project, current_user, box_from_config(current_app.config))
     return render_section(
         "labeling", "labeling.html", project,
         form=form, saved=saved, templates=NLP_TEMPLATES, **preview_context(form.label_config.data),

@@ -21,7 +21,7 @@ from webapp.views.settings import Section, register_section, render_section, set
 
 bp = Blueprint("settings_model", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("model", "Model", "settings_model.page"))
-bp.record_once(lambda state: remote.configure(state.app.config))  # outbound policy, SECRET_KEY
+bp.record_once(lambda state: remote.configure(state.app.config))  # outbound policy, secret keys
 
 
 def _model_of(project, model_id: int) -> MLModel:
@@ -98,8 +98,10 @@ def _not_saved(form: ModelConnectionForm, error: RemoteModelError) -> str:
 def edit(project_id: int, model_id: int):
     project = settings_project(project_id)
     model = _model_of(project, model_id)
-    form = ModelConnectionForm(obj=model) if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
-    form.has_secret = bool(model.auth_secret_encrypted)
+    # A POST is read from its form data only: a field it omits must not fall back to the
+    # model's value (extra_params is a dict there, not the form's JSON text).
+    form = ModelConnectionForm() if request.method == "POST" else ModelConnectionForm(formdata=None, obj=model)
+    form.stored = model
     if request.method == "GET":
         form.fill_from(model)
         return _render(project, edit_form=form, editing=model)
