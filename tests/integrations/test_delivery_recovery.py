@@ -22,8 +22,9 @@ from webapp.integrations.webhooks import WebhookSettings, create_webhook
 from webapp.models import OrgRole, Project, User, Webhook, WebhookDelivery
 from webapp.models._types import utcnow
 from webapp.project_events import record_project_updated
+from webapp.secret_box import SecretBox, generate_key
 
-KEY = "test-secret"
+KEY = SecretBox((generate_key(),))
 ERRORS_FOR = timedelta(seconds=20)  # after coming back up, the receiver answers 500 this long
 
 
