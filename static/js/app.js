@@ -1,7 +1,9 @@
+// Page-wide behaviour that templates would otherwise put in style="..." or on*="..."
+// attributes, both refused by the Content-Security-Policy (webapp/security_headers.py).
+
 // Colours the server computes per element (a project's colour, a label's background) reach
-// the page as data attributes, and this file turns them into CSS custom properties through
-// CSSOM: the Content-Security-Policy (webapp/security_headers.py) refuses style="..."
-// attributes, but not element.style.setProperty. The stylesheets read the properties.
+// the page as data attributes, turned here into CSS custom properties through CSSOM, which
+// the policy allows (element.style.setProperty). The stylesheets read the properties.
 (() => {
   const PROPERTIES = { projectColor: "--project-color", labelColor: "--label-color" };
   const SELECTOR = "[data-project-color], [data-label-color]";
@@ -25,3 +27,13 @@
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+// A range input shows its value in its <output for="..."> (followed by the output's
+// data-unit), the job of an oninput attribute, which the CSP refuses too.
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.type !== "range" || !input.id) return;
+  document.querySelectorAll(`output[for="${CSS.escape(input.id)}"]`).forEach((output) => {
+    output.value = input.value + (output.dataset.unit || "");
+  });
+});

@@ -86,15 +86,18 @@ def test_hsts_only_over_https__issue_13_point_4(client, session) -> None:
 
 
 INLINE_STYLE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"\s(hx-)?on[a-z:-]*\s*=", re.IGNORECASE)
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_templates_carry_no_inline_style_or_script__issue_13_point_4(template: Path) -> None:
-    """The CSP has no 'unsafe-inline': a style attribute or an inline script in a template
-    would be refused by the browser. Scripts come from files; JSON data islands are fine."""
+    """The CSP has no 'unsafe-inline': a style attribute, an inline script or an on*
+    handler in a template would be refused by the browser (and htmx's hx-on needs eval).
+    Scripts come from files; JSON data islands are fine."""
     source = template.read_text()
     assert not INLINE_STYLE.search(source), "style attribute: use a class or a data attribute"
     assert "<style" not in source.lower()
+    assert not EVENT_HANDLER.search(source), "on* attribute: put the behaviour in static/js"
     for attributes in SCRIPT_TAG.findall(source):
         assert "src=" in attributes or 'type="application/json"' in attributes, attributes
