@@ -21,7 +21,8 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    # data: for the small inline images a sanitized HyperText or instructions may carry.
+    # Remote images in task HTML or instructions are not loaded: a labeler's browser never
+    # calls a third party (a tracking pixel in imported data). data: for inline icons.
     "img-src 'self' data:",
     "connect-src 'self'",
     "object-src 'none'",
