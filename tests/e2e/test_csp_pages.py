@@ -82,6 +82,16 @@ def test_every_page_loads_without_csp_violations__issue_13_point_4(new_page, lab
     expect(page.locator(".ed-label").first).to_be_visible()
     assert _css_var(page, ".ed-label", "--label-color") != ""
 
+    _visit(page, f"{base}/settings/quality")  # the range's <output> follows it without oninput
+    page.locator("#overlap_cohort_percentage").fill("40")
+    expect(page.locator("output[for=overlap_cohort_percentage]")).to_have_text("40%")
+
+    _visit(page, f"{base}/settings/members")  # Enter searches through htmx, without onsubmit
+    page.fill(".member-search input[name=q]", reviewer.email)
+    page.press(".member-search input[name=q]", "Enter")
+    expect(page.locator("#member-search-results")).to_contain_text(reviewer.email)
+    expect(page).to_have_url(re.compile(r"/settings/members$"))
+
     _visit(page, base)  # Data Manager: a filter select refreshes the table through htmx
     page.locator("#dm-filters select").first.select_option(index=1)
     expect(page).to_have_url(re.compile(r"/data\?.*annotator="))
