@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.factories import csrf_token, login
+from webapp import create_app
+from webapp.config import TestConfig
 from webapp.models import OrgRole
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -66,6 +68,17 @@ def test_every_route_class_gets_the_headers__issue_13_point_4(manager_client) ->
         _assert_hardened(response)
     assert answers["api"].is_json and answers["api 404"].is_json
     answers["static"].close()
+
+
+def test_an_unhandled_error_gets_the_headers__issue_13_point_4() -> None:
+    """The 500 page too: a fresh app (routes cannot be added to the shared one once it has
+    served) with a view that raises, and exceptions not propagated as under TESTING."""
+    app = create_app(TestConfig)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.add_url_rule("/boom", "boom", lambda: 1 / 0)
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    _assert_hardened(response)
 
 
 def test_anonymous_pages_and_refused_forms_get_the_headers__issue_13_point_4(client, session) -> None:
