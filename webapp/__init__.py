@@ -9,6 +9,7 @@ from webapp.config import INSTANCE_DIR, Config
 from webapp.dbutil import WRITE_TRANSACTION_OPTION
 from webapp.hooks import load_listeners
 from webapp.instance_keys import check_keys
+from webapp.security_headers import init_security_headers
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_template_filters(app)
+    init_security_headers(app)
     load_listeners()
     if app.config["SCHEDULER_ENABLED"]:
         from webapp.jobs import start_scheduler_when_serving

@@ -1,5 +1,18 @@
 // Data Manager: page-wide selection, the user picker of assign actions, and confirmations.
 // Delegated on document so it keeps working after htmx swaps #dm-table.
+// The filters refresh the table on any change, and after a pause in typing in a search box.
+// The events are picked here, not by htmx trigger filters ("change[...]"): those are
+// evaluated JavaScript, which the Content-Security-Policy refuses.
+const filterEvent = (event) => {
+  const target = event.target;
+  if (!target.form || target.form.id !== "dm-filters") return;
+  const search = target.type === "search";
+  if (event.type === "change" && !search) htmx.trigger(target.form, "dm-filter");
+  if (event.type === "input" && search) htmx.trigger(target.form, "dm-search");
+};
+document.addEventListener("change", filterEvent);
+document.addEventListener("input", filterEvent);
+
 document.addEventListener("change", (event) => {
   const target = event.target;
   if (target.id === "dm-select-page") {

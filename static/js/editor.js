@@ -299,7 +299,7 @@
       const control = this.controls.get(region.from_name);
       const option = control && [...control.querySelectorAll(".ed-label")]
         .find((o) => o.dataset.value === region.value.labels[0]);
-      return (option && option.dataset.color) || "#d9d9d9";
+      return (option && option.dataset.labelColor) || "#d9d9d9";
     }
 
     renderRegions() {

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.e2e.browser_watch import BrowserWatch
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -42,15 +44,21 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server, session):
-    """Open pages in fresh browser contexts (one per user); all closed after the test."""
-    contexts = []
+    """Open pages in fresh browser contexts (one per user); all closed after the test.
+    Each page is watched: a CSP violation or an uncaught script error fails the test
+    (issue 13 point 4), whatever the test itself checks."""
+    contexts, watches = [], []
 
     def open_page():
         context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        watches.append(BrowserWatch(page))
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    for watch in watches:
+        watch.assert_clean()

@@ -22,7 +22,7 @@ def test_stream_shows_first_task_in_editor__LBL_1(make_stream) -> None:
     assert f'data-task-id="{first.id}"' in page and f"Task #{first.id}" in page
     assert "0 of 3 tasks done" in page
     assert 'data-control="label"' in page and 'data-control-type="labels"' in page
-    assert 'data-hotkey="p"' in page and "--label-color: #FFA39E" in page
+    assert 'data-hotkey="p"' in page and 'data-label-color="#FFA39E"' in page
     assert html.escape(first.data["text"]) in page
     assert 'id="region-list"' in page and 'id="hotkey-help"' in page
     assert "js/editor.js" in page and "css/editor.css" in page
