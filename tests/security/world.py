@@ -74,7 +74,7 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
         factory.member(project, users[role])
     spare = factory.user(OrgRole.ANNOTATOR)  # the one the member routes remove
     factory.member(project, spare)
-    task, assigned = factory.tasks(project, ["Alice went home", "Bob stayed"])
+    task, assigned = factory.tasks(project, ["Alice went home", "Alice stayed"])
     # The annotator labelled `task` while it was theirs, then a manager unassigned it.
     annotation = submit_annotation(session, task.id, users[Role.ANNOTATOR], Submission(result=NER))
     project.distribution = distribution
