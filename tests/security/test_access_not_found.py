@@ -46,6 +46,8 @@ def _urls(own_project: int, ids: dict) -> list[tuple[str, str]]:
         ("POST", f"/projects/{own_project}/stream/tasks/{ids['task_id']}/submit"),
         ("POST", f"/projects/{own_project}/review/annotations/{ids['annotation_id']}/ground-truth"),
         ("POST", f"/projects/{own_project}/data/tabs/{ids['tab_id']}/delete"),
+        ("GET", f"/projects/{own_project}/settings/model/connections/{ids['model_id']}/status"),
+        ("POST", f"/projects/{own_project}/settings/cloud-storage/{ids['storage_id']}/sync"),
     ]
 
 
