@@ -1,7 +1,8 @@
-"""The one place that decides who may see or do what (MEM-1, MEM-2, OPT-3, REV-6).
+"""The one place that decides who may see or do what (MEM-1, MEM-2, ANN-2, OPT-3, REV-4, REV-6).
 
-Every route asks here: a project the user cannot see answers 404, an action the user's
-role may not take answers 403.
+Every route asks here, for projects, tasks and annotations alike: a row the user cannot
+see answers the same 404 as a missing one ("Not found.", so no answer tells them apart),
+an action the user's role may not take answers 403.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from webapp.models import (
     Workspace,
     WorkspaceMember,
 )
+
+
+NOT_FOUND = "Not found."
 
 
 class Action(str, Enum):
@@ -106,53 +110,112 @@ def may(session: Session, user: User, project: Project, action: Action) -> bool:
     return False
 
 
+def not_found() -> NotFound:
+    """The one answer for a row that does not exist and for one the user may not see, so
+    that no status code or message tells them apart (no existence oracle)."""
+    return NotFound(NOT_FOUND)
+
+
 def authorize_project(session: Session, user: User, project_id: int, action: Action) -> Project:
     """Load a project for an action: 404 if invisible, 403 if not allowed."""
     project = session.get(Project, project_id)
     if project is None or not can_see(session, user, project):
-        raise NotFound(f"Project {project_id} not found.")
+        raise not_found()
     if not may(session, user, project, action):
         raise Forbidden(f"Your role may not {action.value.replace('_', ' ')} in this project.")
     return project
 
 
-def authorize_task(session: Session, user: User, task_id: int, action: Action) -> Task:
+# Tasks and annotations.
+#
+# Which tasks a user sees inside a visible project, as Label Studio Enterprise decides it:
+# - managers (owner, administrator, manager) see every task;
+# - annotators in Manual distribution see and label only the tasks assigned to them
+#   (ANN-2, OPT-3); what they did on a task since unassigned stays in My work;
+# - annotators in Auto distribution may label any task of the project: the label stream
+#   chooses what to offer, but Label Studio lets an annotator open a task of their
+#   project by id and submit it (the annotation counts against the overlap, ANN-5), so
+#   every task of the project is one they may label and therefore read;
+# - reviewers see every task, or with "review only manually assigned tasks" (REV-4) only
+#   the tasks assigned to them for review.
+# An annotator sees only their own annotations; reviewers and managers every annotation
+# of a task they see. Whatever a user may not see answers the same 404 as a missing id.
+
+
+def _assigned(user_id: int, kind: AssignmentKind):
+    return Task.id.in_(
+        select(TaskAssignment.task_id).where(TaskAssignment.user_id == user_id, TaskAssignment.kind == kind)
+    )
+
+
+def tasks_filter(project: Project, role: OrgRole, user_id: int):
+    """A WHERE clause on Task for the project's tasks a user with this effective role may
+    see; None for all of them."""
+    if role is OrgRole.ANNOTATOR and project.distribution is Distribution.MANUAL:
+        return _assigned(user_id, AssignmentKind.ANNOTATOR)  # ANN-2
+    if role is OrgRole.REVIEWER and project.review_only_assigned:
+        return _assigned(user_id, AssignmentKind.REVIEWER)  # REV-4
+    return None
+
+
+def visible_tasks_filter(session: Session, user: User, project: Project):
+    return tasks_filter(project, effective_role(session, user, project), user.id)
+
+
+def _task_matches(session: Session, task: Task, clause) -> bool:
+    return clause is None or session.scalar(select(Task.id).where(Task.id == task.id, clause)) is not None
+
+
+def authorize_task(
+    session: Session, user: User, task_id: int, action: Action, project_id: int | None = None
+) -> Task:
+    """Load a task for an action. 404 (one body) if it does not exist, is not in
+    `project_id` when given, or the user may not see it; 403 if their role may not take
+    the action. A task an annotator may see is one they may label, and the reverse."""
     task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"Task {task_id} not found.")
-    authorize_project(session, user, task.project_id, action)
+    if task is None or project_id not in (None, task.project_id):
+        raise not_found()
+    project = session.get(Project, task.project_id)
+    if not can_see(session, user, project):
+        raise not_found()
+    if not _task_matches(session, task, visible_tasks_filter(session, user, project)):
+        raise not_found()
+    if not may(session, user, project, action):
+        raise Forbidden(f"Your role may not {action.value.replace('_', ' ')} in this project.")
     return task
 
 
 def authorize_labeling(session: Session, user: User, project_id: int, task_id: int) -> Task:
-    """A task of the project that the user may label: the project's ANNOTATE action, and in
-    Manual distribution an annotator only on tasks assigned to them (ANN-2)."""
-    project = authorize_project(session, user, project_id, Action.ANNOTATE)
-    task = session.get(Task, task_id)
-    if task is None or task.project_id != project.id:
-        raise NotFound(f"Task {task_id} not found in this project.")
-    if project.distribution is Distribution.MANUAL and not effective_role(session, user, project).can_manage:
-        assigned = select(TaskAssignment.id).where(
-            TaskAssignment.task_id == task.id, TaskAssignment.user_id == user.id,
-            TaskAssignment.kind == AssignmentKind.ANNOTATOR,
-        )
-        if session.scalar(assigned) is None:
-            raise Forbidden("This task is not assigned to you.")
-    return task
+    """A task of the project that the user may label now: the label stream's submit,
+    skip, draft and suggest routes and the annotations API ask here."""
+    return authorize_task(session, user, task_id, Action.ANNOTATE, project_id=project_id)
 
 
 def authorize_annotation(
-    session: Session, user: User, annotation_id: int, action: Action
+    session: Session, user: User, annotation_id: int, action: Action, project_id: int | None = None
 ) -> Annotation:
-    """Annotators may change only their own annotations; managers any."""
+    """Load an annotation for an action: VIEW reads it, REVIEW reviews it, ANNOTATE
+    changes or deletes it. Others' annotations are invisible to annotators (404); a
+    reviewer sees them but changes none (403); managers change any."""
     annotation = session.get(Annotation, annotation_id)
-    if annotation is None:
-        raise NotFound(f"Annotation {annotation_id} not found.")
-    project = authorize_project(session, user, annotation.project_id, action)
-    own = annotation.completed_by_id == user.id
-    if not own and not effective_role(session, user, project).can_manage:
-        raise Forbidden("You may change only your own annotations.")
+    if annotation is None or project_id not in (None, annotation.project_id):
+        raise not_found()
+    task = authorize_task(session, user, annotation.task_id, Action.VIEW)  # 404 before any 403
+    project = session.get(Project, task.project_id)
+    if annotation.completed_by_id != user.id and effective_role(session, user, project) is OrgRole.ANNOTATOR:
+        raise not_found()
+    if action is not Action.VIEW:  # ANNOTATE: annotators (own work) and managers only
+        authorize_task(session, user, task.id, action)
     return annotation
+
+
+def authorize_ground_truth(session: Session, user: User, project: Project) -> None:
+    """QA-6, REV-4, DM-1: ground truth is set by managers (API, Data Manager) and by
+    reviewers in the review stream, never by an annotator on their own work."""
+    if not may(session, user, project, Action.MANAGE):
+        raise Forbidden(
+            "Only managers may mark or unmark ground truth here; reviewers do it in the review stream."
+        )
 
 
 def require_org_role(user: User, *roles: OrgRole) -> None:
@@ -169,6 +232,6 @@ def authorize_project_object(session: Session, user: User, model, object_id: int
     action: 404 if it does not exist or its project is invisible, 403 if not allowed."""
     row = session.get(model, object_id)
     if row is None:
-        raise NotFound(f"{model.__name__} {object_id} not found.")
+        raise not_found()
     authorize_project(session, user, row.project_id, action)
     return row

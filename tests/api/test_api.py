@@ -161,7 +161,9 @@ def test_others_cannot_change_my_annotation(client, factory, manager):
     factory.member(project, a1)
     factory.member(project, a2)
     aid = client.post(f"/api/tasks/{task.id}/annotations", headers=auth(a1), json={"result": []}).get_json()["id"]
-    assert client.delete(f"/api/annotations/{aid}", headers=auth(a2)).status_code == 403
+    # Another annotator's annotation is invisible: the same 404 as a missing id (issue 13 point 1).
+    assert client.delete(f"/api/annotations/{aid}", headers=auth(a2)).status_code == 404
+    assert client.get(f"/api/annotations/{aid}", headers=auth(a1)).status_code == 200
 
 
 def test_export_json_through_api__DM_2(client, factory, manager):

@@ -69,6 +69,18 @@ def test_WH_1_api_create_list_patch_delete(client, session, factory, loopback_al
     assert client.delete(f"/api/webhooks/{hook['id']}", headers=auth).status_code == 204
 
 
+def test_WH_1_api_refuses_a_webhook_without_url_or_with_wrong_types(client, session, factory, loopback_allowed):
+    """Issue 13 point 6: a missing url or a field of the wrong type is a 400 naming it, not a 500."""
+    manager = factory.user(OrgRole.MANAGER)
+    project = factory.project(owner=manager)
+    auth = {"Authorization": f"Token {manager.api_token}"}
+    for body, named in [({}, "'url'"), ({"url": 5}, "'url'"), ({"url": "http://127.0.0.1:9/h", "actions": "X"}, "'actions'"),
+                        ({"url": "http://127.0.0.1:9/h", "is_active": "yes"}, "'is_active'")]:
+        answer = client.post("/api/webhooks", json={"project": project.id, **body}, headers=auth)
+        assert answer.status_code == 400 and named in answer.json["detail"], (body, answer.json)
+    assert session.scalar(select(Webhook.id)) is None
+
+
 def test_STO_1_tab_adds_storage_queues_sync_and_job_runs_it(client, session, factory, app, tmp_path):
     app.config["QUORUM_LOCAL_FILES_ROOT"] = str(tmp_path)
     try:

@@ -198,7 +198,8 @@ def test_the_route_is_guarded__ML_5(client, factory, session, ner_project):
     project.distribution = Distribution.MANUAL
     session.commit()
     login(client, annotator)
-    assert post_suggest(client, project, body).status_code == 403  # Manual: not assigned to them
+    # Manual: a task not assigned to them is one they cannot see (issue 13 point 1).
+    assert post_suggest(client, project, body).status_code == 404
     other = factory.project()
     assert post_suggest(client, other, body).status_code == 404
 

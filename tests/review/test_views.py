@@ -23,9 +23,12 @@ def test_annotator_gets_403_on_review_page_and_api(make_setup, client, session) 
     a = s.submit(session, s.tasks[0], s.annotators[0])
     token = _as(client, s.annotators[1])
     assert client.get(f"/projects/{s.project.id}/review").status_code == 403
-    response = _post(client, a.id, {"accepted": True}, token)
-    assert response.status_code == 403 and "detail" in response.get_json()
+    # Another annotator's annotation is invisible to them: 404, as a missing id (issue 13 point 1).
+    assert _post(client, a.id, {"accepted": True}, token).status_code == 404
     assert client.get(f"/api/projects/{s.project.id}/review/next").status_code == 403
+    token = _as(client, s.annotators[0])
+    response = _post(client, a.id, {"accepted": True}, token)  # their own: visible, not theirs to review
+    assert response.status_code == 403 and "detail" in response.get_json()
 
 
 def test_outsider_gets_404(make_setup, factory, client, session) -> None:

@@ -27,7 +27,7 @@ class Submission:
     was_cancelled: bool = False
     lead_time: float | None = None
     comment: str = ""
-    ground_truth: bool = False
+    ground_truth: bool | None = None  # None: leave the annotation's flag as it is
 
 
 def _lock(session: Session, task_id: int) -> tuple[Project, Task]:
@@ -87,8 +87,8 @@ def submit_annotation(session: Session, task_id: int, user: User, sub: Submissio
     annotation.lead_time = sub.lead_time
     annotation.updated_at = utcnow()
     session.flush()
-    wanted = sub.ground_truth and not sub.was_cancelled
-    if bool(annotation.ground_truth) != wanted:
+    wanted = False if sub.was_cancelled else sub.ground_truth  # a skip is no ground truth
+    if wanted is not None and bool(annotation.ground_truth) != wanted:
         set_ground_truth(session, annotation, wanted)  # one per task (QA-6)
     if sub.comment.strip():
         session.add(Comment(task_id=task.id, annotation_id=annotation.id, author_id=user_id, text=sub.comment.strip()))

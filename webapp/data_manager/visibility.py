@@ -13,17 +13,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from webapp.access import effective_role
+from webapp.access import effective_role, tasks_filter
 from webapp.data_manager.columns import BY_KEY, WITH_AGREEMENT, WITHHOLDABLE
 from webapp.models import (
     Annotation,
-    AssignmentKind,
     Distribution,
     Draft,
     OrgRole,
     Project,
     Task,
-    TaskAssignment,
     User,
 )
 
@@ -52,17 +50,10 @@ def withheld_columns(project: Project, role: OrgRole) -> frozenset[str]:
     return frozenset(withheld)
 
 
-def _assigned(user_id: int, kind: AssignmentKind) -> ColumnElement:
-    return Task.id.in_(
-        select(TaskAssignment.task_id).where(TaskAssignment.user_id == user_id, TaskAssignment.kind == kind)
-    )
-
-
 def task_scope(project: Project, role: OrgRole, user_id: int) -> ColumnElement | None:
-    if role is OrgRole.ANNOTATOR:
-        if project.distribution is Distribution.MANUAL:
-            return _assigned(user_id, AssignmentKind.ANNOTATOR)
-        # Auto: the tasks this annotator completed or has a draft of (OPT-3).
+    """The tasks access.py lets this viewer see, narrowed for annotators in Auto mode to
+    the tasks they completed or drafted (OPT-3): the table is their work, not the queue."""
+    if role is OrgRole.ANNOTATOR and project.distribution is Distribution.AUTO:
         completed = select(Annotation.task_id).where(
             Annotation.completed_by_id == user_id,
             Annotation.project_id == project.id,
@@ -70,9 +61,7 @@ def task_scope(project: Project, role: OrgRole, user_id: int) -> ColumnElement |
         )
         drafted = select(Draft.task_id).where(Draft.user_id == user_id)
         return or_(Task.id.in_(completed), Task.id.in_(drafted))
-    if role is OrgRole.REVIEWER and project.review_only_assigned:
-        return _assigned(user_id, AssignmentKind.REVIEWER)  # REV-4
-    return None
+    return tasks_filter(project, role, user_id)
 
 
 def viewer_for(session: Session, user: User, project: Project) -> Viewer:

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden, NotFound
 
-from webapp.access import Action, authorize_project, may
+from webapp.access import Action, authorize_project, may, not_found
 from webapp.data_manager import (
     BY_KEY,
     COLUMNS,
@@ -138,5 +138,5 @@ def save(project_id: int):
 def remove(project_id: int, tab_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.VIEW_DATA_MANAGER)
     if not delete_tab(db.session, project, current_user, tab_id):
-        raise NotFound("No such tab.")
+        raise not_found()
     return redirect(url_for("data_manager.table", project_id=project.id))

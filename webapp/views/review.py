@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest
 
-from webapp.access import Action, authorize_project, may
+from webapp.access import Action, authorize_annotation, authorize_project, may
 from webapp.extensions import db
 from webapp.io.storage.presign import storage_links
 from webapp.labeling import parse_config
-from webapp.models import Annotation, Project
+from webapp.models import Project
 from webapp.review import ReviewError, mark_ground_truth, next_review, reject_actions
 
 bp = Blueprint("review", __name__)
@@ -54,10 +54,8 @@ def _render(project: Project, error: str | None = None):
 def ground_truth(project_id: int, annotation_id: int):
     """Mark (value=1) or unmark (value=0) an annotation as its task's ground truth (QA-6),
     then show the review step again (the fragment for htmx)."""
-    project = authorize_project(db.session, current_user, project_id, Action.REVIEW)
-    annotation = db.session.get(Annotation, annotation_id)
-    if annotation is None or annotation.project_id != project.id:
-        raise NotFound(f"Annotation {annotation_id} not found.")
+    annotation = authorize_annotation(db.session, current_user, annotation_id, Action.REVIEW, project_id)
+    project = db.session.get(Project, project_id)
     try:
         mark_ground_truth(db.session, project.id, annotation.id, current_user, request.form.get("value") == "1")
     except ReviewError as exc:

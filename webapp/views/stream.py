@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest
 
 from webapp.access import Action, authorize_labeling, authorize_project
 from webapp.annotations import AnnotationError, Submission, save_draft, submit_annotation
@@ -94,11 +94,8 @@ def suggestions(project_id: int):
 
 
 def _task_of(project_id: int, task_id: int) -> Task:
-    project = authorize_project(db.session, current_user, project_id, Action.ANNOTATE)
-    task = db.session.get(Task, task_id)
-    if task is None or task.project_id != project.id:
-        raise NotFound(f"Task {task_id} not found in this project.")
-    return task
+    """The access gate for submit, skip and draft: Manual distribution is enforced (ANN-2)."""
+    return authorize_labeling(db.session, current_user, project_id, task_id)
 
 
 def _store(task: Task, submission: Submission):

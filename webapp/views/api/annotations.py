@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
-from webapp.access import Action, authorize_annotation, authorize_task
+from webapp.access import Action, authorize_annotation, authorize_ground_truth, authorize_task
 from webapp.annotations import (
     AnnotationError,
     Submission,
@@ -15,7 +15,7 @@ from webapp.annotations import (
     update_annotation,
 )
 from webapp.extensions import db
-from webapp.models import Annotation
+from webapp.models import Annotation, Project
 from webapp.views.api import route
 from webapp.views.api.projects import json_body
 from webapp.views.api.serializers import annotation_json
@@ -35,16 +35,25 @@ def _lead_time(body: dict) -> float | None:
     return value
 
 
+def _ground_truth(body: dict, project_id: int) -> bool | None:
+    """The asked ground-truth flag (None: leave it as it is), refused with 403 before
+    anything is stored when the user's role may not set it (QA-6)."""
+    if "ground_truth" not in body:
+        return None
+    authorize_ground_truth(db.session, current_user, db.session.get(Project, project_id))
+    return bool(body["ground_truth"])
+
+
 @route("/tasks/<int:task_id>/annotations", methods=["POST"])
 def create(task_id: int):
-    authorize_task(db.session, current_user, task_id, Action.ANNOTATE)
+    task = authorize_task(db.session, current_user, task_id, Action.ANNOTATE)
     body = json_body()
     submission = Submission(
         result=body.get("result", []),
         was_cancelled=bool(body.get("was_cancelled", False)),
         lead_time=_lead_time(body),
         comment=str(body.get("comment", "") or ""),
-        ground_truth=bool(body.get("ground_truth", False)),
+        ground_truth=_ground_truth(body, task.project_id),
     )
     try:
         annotation = submit_annotation(db.session, task_id, current_user, submission)
@@ -67,12 +76,13 @@ def read(annotation_id: int):
 
 @route("/annotations/<int:annotation_id>", methods=["PATCH"])
 def update(annotation_id: int):
-    annotation = authorize_annotation(db.session, current_user, annotation_id, Action.VIEW)
+    annotation = authorize_annotation(db.session, current_user, annotation_id, Action.ANNOTATE)
     body = json_body()
     unknown = sorted(set(body) - PATCHABLE)
     if unknown:
         raise BadRequest(f"Unknown or read-only field(s): {', '.join(unknown)}.")
     _lead_time(body)
+    _ground_truth(body, annotation.project_id)
     try:
         annotation = update_annotation(db.session, annotation, body, actor_id=current_user.id)
     except AnnotationError as exc:
@@ -82,6 +92,6 @@ def update(annotation_id: int):
 
 @route("/annotations/<int:annotation_id>", methods=["DELETE"])
 def delete(annotation_id: int):
-    annotation = authorize_annotation(db.session, current_user, annotation_id, Action.VIEW)
+    annotation = authorize_annotation(db.session, current_user, annotation_id, Action.ANNOTATE)
     delete_annotation(db.session, annotation, actor_id=current_user.id)
     return "", 204

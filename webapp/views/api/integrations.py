@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import Response, current_app, redirect, request
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import BadRequest
 
-from webapp.access import Action, authorize_project, authorize_project_object, authorize_task
+from webapp.access import Action, authorize_project, authorize_project_object, authorize_task, not_found
 from webapp.extensions import db
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.webhooks import (
@@ -22,7 +22,9 @@ from webapp.secret_box import box_from_config
 from webapp.views.api import managed_project_in_query, route
 from webapp.views.api.serializers import iso
 
-_WEBHOOK_FIELDS = ("url", "headers", "send_payload", "send_for_all_actions", "actions", "is_active")
+# Each field a webhook's JSON may set, with the type it must have.
+_WEBHOOK_FIELDS = {"url": str, "headers": dict, "send_payload": bool, "send_for_all_actions": bool,
+                   "actions": list, "is_active": bool}
 
 
 def _body() -> dict:
@@ -52,6 +54,19 @@ def webhook_json(w: Webhook) -> dict:
     }
 
 
+def _webhook_settings(body: dict, current: dict) -> WebhookSettings:
+    """The body's fields over the current ones, each of its type, else 400 naming the field."""
+    given = {k: body[k] for k in _WEBHOOK_FIELDS if k in body}
+    for name, value in {**given, "secret": body.get("secret", "")}.items():
+        kind = _WEBHOOK_FIELDS.get(name, str)
+        if not isinstance(value, kind):
+            raise BadRequest(f"'{name}' must be a {kind.__name__}.")
+    values = {**current, **given}
+    if "url" not in values:
+        raise BadRequest("'url' is required.")
+    return WebhookSettings(**values, secret=body.get("secret", ""))
+
+
 def _managed_webhook(webhook_id: int) -> Webhook:
     return authorize_project_object(db.session, current_user, Webhook, webhook_id, Action.MANAGE)
 
@@ -66,7 +81,7 @@ def list_webhooks():
 def create():
     body = _body()
     project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
-    settings = WebhookSettings(**{k: body[k] for k in _WEBHOOK_FIELDS if k in body}, secret=body.get("secret", ""))
+    settings = _webhook_settings(body, {})
     box = box_from_config(current_app.config)
     try:
         webhook = create_webhook(db.session, project, settings, policy_from_config(current_app.config), box)
@@ -87,8 +102,7 @@ def patch(webhook_id: int):
     webhook = _managed_webhook(webhook_id)
     body = _body()
     current = {k: getattr(webhook, k) for k in _WEBHOOK_FIELDS}
-    settings = WebhookSettings(**{**current, **{k: body[k] for k in _WEBHOOK_FIELDS if k in body}},
-                               secret=body.get("secret", ""))
+    settings = _webhook_settings(body, current)
     box = box_from_config(current_app.config)
     try:
         change = update_webhook(webhook, settings, policy_from_config(current_app.config), box)
@@ -142,7 +156,7 @@ def sync(kind: str, storage_id: int):
     """Queues the sync for the background job, as the settings tab's button does."""
     storage = db.session.get(Storage, storage_id)
     if storage is None or storage.kind != kind:
-        raise NotFound(f"Storage {storage_id} not found.")
+        raise not_found()
     authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
     request_sync(storage)
     db.session.commit()

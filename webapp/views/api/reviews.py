@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest, NotFound
 
-from webapp.access import Action, authorize_project
+from webapp.access import Action, authorize_annotation, authorize_project
 from webapp.extensions import db
 from webapp.integrations.payloads import review_payload
 from webapp.models import Annotation, Project, Review, ReviewAction
@@ -21,12 +21,9 @@ def review_json(r: Review) -> dict:
 
 
 def _authorize(annotation_id: int) -> tuple[Annotation, Project]:
-    """404 for a missing or invisible annotation, 403 for a role that may not review."""
-    annotation = db.session.get(Annotation, annotation_id)
-    if annotation is None:
-        raise NotFound(f"Annotation {annotation_id} not found.")
-    project = authorize_project(db.session, current_user, annotation.project_id, Action.REVIEW)
-    return annotation, project
+    """404 for a missing or invisible annotation (REV-4), 403 for a role that may not review."""
+    annotation = authorize_annotation(db.session, current_user, annotation_id, Action.REVIEW)
+    return annotation, db.session.get(Project, annotation.project_id)
 
 
 def _field(body: dict, name: str, kind: type, default=None):

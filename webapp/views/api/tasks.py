@@ -8,11 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
-from webapp.access import Action, authorize_project, authorize_task, effective_role, may
+from webapp.access import Action, authorize_project, authorize_task
 from webapp.data_manager import load_page, parse_query, row_json, viewer_for
-from webapp.data_manager.visibility import withheld_columns
 from webapp.extensions import db
-from webapp.models import Annotation, Prediction, Task
+from webapp.models import Annotation, Prediction, Project, Task
 from webapp.queue import next_task
 from webapp.views.api import route
 from webapp.views.api.serializers import task_json
@@ -64,14 +63,14 @@ def list_tasks(project_id: int):
 
 @route("/tasks/<int:task_id>", methods=["GET"])
 def read(task_id: int):
-    """Managers see every annotation; others only their own. Agreement follows the Data
-    Manager's column rules (OPT-3, REV-8)."""
+    """As the Data Manager shows it: annotators see only their own annotations, reviewers
+    and managers every one (as /api/annotations/<id> does); agreement follows the column
+    rules (OPT-3, REV-8)."""
     task = authorize_task(db.session, current_user, task_id, Action.VIEW)
-    project = authorize_project(db.session, current_user, task.project_id, Action.VIEW)
-    manager = may(db.session, current_user, project, Action.MANAGE)
-    body = tasks_with_children([task], annotator_id=None if manager else current_user.id)[0]
-    role = effective_role(db.session, current_user, project)
-    if "agreement" not in withheld_columns(project, role):
+    viewer = viewer_for(db.session, current_user, db.session.get(Project, task.project_id))
+    annotator_id = None if viewer.sees_all_annotations else current_user.id
+    body = tasks_with_children([task], annotator_id=annotator_id)[0]
+    if "agreement" in viewer.columns:
         body["agreement"] = task.agreement
     return body
 

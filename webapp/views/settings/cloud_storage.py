@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 from flask_login import login_required
-from werkzeug.exceptions import NotFound
 
+from webapp.access import not_found
 from webapp.extensions import db
 from webapp.forms.settings_integrations import StorageForm, show_domain_error
 from webapp.io.storage.base import KINDS, StorageError
@@ -29,7 +29,7 @@ def _render(project, *, form=None, message=None, status=200):
 def _storage(project, storage_id: int) -> Storage:
     storage = db.session.get(Storage, storage_id)
     if storage is None or storage.project_id != project.id:
-        raise NotFound(f"Storage {storage_id} not found.")
+        raise not_found()  # one body for a missing id and another project's
     return storage
 
 

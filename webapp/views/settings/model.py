@@ -6,6 +6,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from webapp.access import not_found
 from webapp.extensions import db
 from webapp.forms.settings_model import AutolabelForm, ModelConnectionForm, TrainOnSubmitForm
 from webapp.ml import external, remote
@@ -27,7 +28,7 @@ bp.record_once(lambda state: remote.configure(state.app.config))  # outbound pol
 def _model_of(project, model_id: int) -> MLModel:
     model = db.session.get(MLModel, model_id)
     if model is None or model.project_id != project.id:
-        abort(404, f"Model {model_id} not found in this project.")
+        raise not_found()  # one body for a missing id and another project's
     return model
 
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user, login_required
-from werkzeug.exceptions import NotFound
 
-from webapp.access import require_org_role
+from webapp.access import not_found, require_org_role
 from webapp.extensions import db
 from webapp.forms.settings_integrations import WebhookForm, show_domain_error
 from webapp.integrations.http_policy import policy_from_config
@@ -29,7 +28,7 @@ register_section(Section("webhooks", "Webhooks", "settings_webhooks.page"))
 def _webhook(project, webhook_id: int) -> Webhook:
     webhook = db.session.get(Webhook, webhook_id)
     if webhook is None or webhook.project_id != project.id:
-        raise NotFound(f"Webhook {webhook_id} not found.")
+        raise not_found()
     return webhook
 
 
