@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, redirect, request
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 
 from webapp.access import Action, authorize_project, authorize_project_object, authorize_task, not_found
 from webapp.extensions import db
