@@ -17,7 +17,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    MAX_CONTENT_LENGTH = 512 * 1024 * 1024
+    # Request bodies (issue 13 point 6): imports may be large, every other route is small
+    # (webapp/request_limits.py picks the limit per view); JSON deeper than this is refused.
+    QUORUM_MAX_IMPORT_BYTES = int(os.environ.get("QUORUM_MAX_IMPORT_BYTES", 200 * 1024 * 1024))
+    QUORUM_MAX_BODY_BYTES = int(os.environ.get("QUORUM_MAX_BODY_BYTES", 1024 * 1024))
+    QUORUM_MAX_JSON_DEPTH = int(os.environ.get("QUORUM_MAX_JSON_DEPTH", 64))
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
     IMPORT_BATCH_SIZE = 5000
     TASKS_PAGE_SIZE = 100

@@ -11,6 +11,7 @@ from webapp.io import ExportError, TaskImportError, import_records, import_tasks
 from webapp.project_settings import apply_settings
 from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
+from webapp.request_limits import large_body
 from webapp.views.api import route
 from webapp.views.api.serializers import project_json
 from webapp.views.exports import export_response
@@ -87,6 +88,7 @@ def delete(project_id: int):
 
 
 @route("/projects/<int:project_id>/import", methods=["POST"])
+@large_body
 def import_(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
     try:
