@@ -73,6 +73,15 @@ def check_parsed_json(text: str, value: Any) -> None:
         _check_strings(value)
 
 
+def database_id(text: str) -> int:
+    """An id from a query string (``request.args.get(..., type=database_id)``): ValueError
+    unless it is a whole number a BIGINT column holds."""
+    value = int(text)
+    if not 0 < value <= MAX_INTEGER:
+        raise ValueError(f"{text[:30]} is not an id")
+    return value
+
+
 def _integer(digits: str) -> int:
     value = int(digits)
     if abs(value) > MAX_INTEGER:

@@ -216,3 +216,98 @@ def test_hostile_config_in_the_settings_preview(client, session, setup):
                            data={"csrf_token": token, "label_config": DEEP_CONFIG})
     assert response.status_code < 500
     assert f"deeper than {MAX_DEPTH} levels" in response.get_data(as_text=True)
+
+
+def test_nul_in_a_local_storage_path_is_refused(app, client, session, setup, tmp_path):
+    """issue 13 point 6: a NUL made Path.resolve raise ValueError (500); refused at validation."""
+    app.config["QUORUM_LOCAL_FILES_ROOT"] = str(tmp_path)
+    try:
+        for path, message in [("a\x00b", "NUL character"), ("a\x1bb", "'path' must not contain NUL or other control")]:
+            response = send(client, setup, "POST", "/api/storages/local", {"project": setup["project"], "path": path})
+            assert response.status_code == 400, response.get_json()
+            assert message in response.get_json()["detail"]
+        login(client, setup["owner"])
+        token = csrf_token(client, f"/projects/{setup['project']}/settings/cloud-storage")
+        page = client.post(f"/projects/{setup['project']}/settings/cloud-storage", data={
+            "csrf_token": token, "kind": "local", "role": "source", "mode": "text", "path": "a\x00b"})
+    finally:
+        app.config["QUORUM_LOCAL_FILES_ROOT"] = ""
+    assert page.status_code == 422
+    assert "must not contain NUL" in page.get_data(as_text=True)
+    assert stored(session)["storages"] == 0
+
+
+@pytest.mark.parametrize("title", ["a\x00b", "bell\x07", "a\x1bb"])
+def test_control_characters_in_a_project_title_are_refused(client, session, setup, title):
+    """issue 13 point 6: API create and PATCH, and the new-project form."""
+    before = stored(session)
+    created = send(client, setup, "POST", "/api/projects", {"title": title, "template": "ner"})
+    patched = send(client, setup, "PATCH", "/api/projects/{project}", {"title": title})
+    message = "NUL character" if "\x00" in title else "must not contain NUL or other control characters"
+    for response in (created, patched):
+        assert response.status_code == 400, response.get_json()
+        assert message in response.get_json()["detail"]
+    login(client, setup["owner"])
+    form = client.post("/projects/new", data={"csrf_token": csrf_token(client, "/projects/new"),
+                                              "title": title, "template": "ner"})
+    assert form.status_code in (200, 400, 422)
+    assert "must not contain NUL or other control characters" in form.get_data(as_text=True)
+    assert stored(session) == before
+
+
+def test_nul_in_a_tab_name_is_refused(client, session, setup):
+    """issue 13 point 6: "Save as tab" stored a NUL (PostgreSQL: 500)."""
+    login(client, setup["owner"])
+    token = csrf_token(client, f"/projects/{setup['project']}/data")
+    response = client.post(f"/projects/{setup['project']}/data/tabs", data={"csrf_token": token, "title": "a\x00b"})
+    assert response.status_code == 400
+    assert "The tab name must not contain NUL" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(DataManagerTab.id))) == 0
+
+
+@pytest.mark.parametrize("method, path, body, message", [
+    ("PATCH", "/api/projects/{project}", {"title": 5}, "must be a string"),
+    ("PATCH", "/api/projects/{project}", {"color": ["#000000"]}, "'color' must be a string"),
+    ("PATCH", "/api/projects/{project}", {"label_config": 5}, "The labeling config must be a string"),
+    ("POST", "/api/projects", {"title": "t", "template": ["ner"]}, "'template' must be a string"),
+    ("POST", "/api/projects/{project}/members", {"user": [1]}, "'user' must be a user id"),
+    ("POST", "/api/projects/{project}/tasks/assignees", {"type": ["AN"]}, "'type' must be"),
+    ("POST", "/api/projects/{project}/predict", {"model": {}}, "'model' must be a model id"),
+    ("POST", "/api/projects/{project}/predict", [1, 2], "must be a JSON object"),
+    ("POST", "/api/ml", ["x"], "must be a JSON object"),
+    ("POST", "/api/webhooks", {"project": "{project}", "url": 5}, "'url' must be a string"),
+    ("POST", "/api/webhooks", {"project": "{project}", "url": "http://127.0.0.1:9/", "is_active": "no"},
+     "'is_active' must be true or false"),
+])
+def test_wrong_json_types_are_400(client, session, setup, method, path, body, message):
+    """issue 13 point 6: each of these was a TypeError or AttributeError (500) on main."""
+    if isinstance(body, dict) and body.get("project") == "{project}":
+        body = {**body, "project": setup["project"]}
+    before = stored(session)
+    response = send(client, setup, method, path, body)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert message in response.get_json()["detail"]
+    assert stored(session) == before
+
+
+@pytest.mark.parametrize("path", [
+    "/api/tasks/{big}", "/api/projects/{big}", "/api/annotations/{big}", "/api/ml/{big}", "/api/webhooks/{big}",
+    "/projects/{big}/data",
+])
+def test_ids_past_bigint_are_404(client, session, setup, path):
+    """issue 13 point 6: /api/tasks/10**30 overflowed the database driver (500)."""
+    response = client.get(path.format(big=10**30), headers=auth(setup["owner"]))
+    assert response.status_code in (404, 405)  # no rule takes the id; another may take the path
+
+
+@pytest.mark.parametrize("path", ["/api/webhooks", "/api/ml"])
+def test_project_query_past_bigint_is_400(client, session, setup, path):
+    """issue 13 point 6: ?project=10**30 overflowed the database driver (500)."""
+    response = client.get(f"{path}?project={10**30}", headers=auth(setup["owner"]))
+    assert response.status_code == 400
+
+
+def test_non_utf8_json_body_is_400(client, session, setup):
+    """issue 13 point 6: a body that is not UTF-8 is a client error."""
+    response = send(client, setup, "POST", "/api/tasks/{task}/annotations", b'{"result": "\xff"}')
+    assert response.status_code == 400

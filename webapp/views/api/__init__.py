@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, 
 
 from webapp.access import Action, authorize_project
 from webapp.extensions import csrf, db
+from webapp.input_limits import database_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,7 +28,7 @@ def route(rule: str, **options):
 def managed_project_in_query(path: str):
     """The project a list is filtered by (`?project=<id>`, as Label Studio's), which the
     user must manage."""
-    project_id = request.args.get("project", type=int)
+    project_id = request.args.get("project", type=database_id)
     if project_id is None:
         raise BadRequest(f"Give the project: {path}?project=<id>.")
     return authorize_project(db.session, current_user, project_id, Action.MANAGE)

@@ -17,8 +17,11 @@ from webapp.views.api.serializers import project_json
 from webapp.views.exports import export_response
 
 
-def json_body() -> dict:
+def json_body(optional: bool = False) -> dict:
+    """The body's JSON object; an ``optional`` body may also be absent (then ``{}``)."""
     body = request.get_json(silent=True)
+    if optional and body is None:
+        return {}
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
     return body

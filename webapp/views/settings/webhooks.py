@@ -7,6 +7,7 @@ from flask_login import login_required
 from werkzeug.exceptions import NotFound
 
 from webapp.extensions import db
+from webapp.input_limits import database_id
 from webapp.forms.settings_integrations import WebhookForm, show_domain_error
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.payloads import project_payload
@@ -67,7 +68,7 @@ def _save(project, webhook: Webhook | None):
 @login_required
 def page(project_id: int):
     project = settings_project(project_id)
-    edit_id = request.args.get("edit", type=int)
+    edit_id = request.args.get("edit", type=database_id)
     form = WebhookForm(formdata=None)
     if edit_id:
         form.fill(_webhook(project, edit_id))
