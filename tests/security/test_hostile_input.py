@@ -311,3 +311,33 @@ def test_non_utf8_json_body_is_400(client, session, setup):
     """issue 13 point 6: a body that is not UTF-8 is a client error."""
     response = send(client, setup, "POST", "/api/tasks/{task}/annotations", b'{"result": "\xff"}')
     assert response.status_code == 400
+
+
+def test_html_import_takes_the_larger_limit(client, session, setup):
+    """issue 13 point 6: the import page is marked @large_body too (a 1.5 MB CSV is no 413)."""
+    login(client, setup["owner"])
+    path = f"/projects/{setup['project']}/import"
+    csv = b"text\n" + b"".join(b"row %d %s\n" % (i, b"x" * 1000) for i in range(1500))
+    response = client.post(path, data={"csrf_token": csrf_token(client, path),
+                                       "file": (io.BytesIO(csv), "tasks.csv")})
+    assert response.status_code == 302
+    assert stored(session)["tasks"] == 3 + 1500
+
+
+@pytest.mark.parametrize("path", ["/projects/{project}/stream?tasks={big}", "/projects/{project}/settings/webhooks?edit={big}"])
+def test_html_ids_past_bigint_are_not_500(client, session, setup, path):
+    """issue 13 point 6: both overflowed the database driver (500)."""
+    login(client, setup["owner"])
+    response = client.get(path.format(project=setup["project"], big=10**30))
+    assert response.status_code == 200
+
+
+def test_deep_json_in_model_extra_params_is_refused(client, session, setup):
+    """issue 13 point 6: the model form's JSON field raised RecursionError (500)."""
+    login(client, setup["owner"])
+    base = f"/projects/{setup['project']}/settings/model"
+    response = client.post(f"{base}/connections", data={
+        "csrf_token": csrf_token(client, base), "kind": "ml_backend", "title": "m",
+        "url": "http://127.0.0.1:9/", "extra_params": DEEP})
+    assert response.status_code == 422
+    assert "nested deeper than 64 levels" in response.get_data(as_text=True)
