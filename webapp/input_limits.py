@@ -13,8 +13,10 @@ import re
 from typing import Any
 
 MAX_JSON_DEPTH = 64
-# The widest integer column (BIGINT) on both databases; ids and counts beyond it overflow.
+# The widest integer a database parameter takes (SQLite's, PostgreSQL's BIGINT); a larger
+# one overflows in the driver. Ids are INTEGER columns: on PostgreSQL 32 bits.
 MAX_INTEGER = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 _ESCAPE = re.compile(r"\\.", re.S)
 _STRING = re.compile(r'"[^"]*"')
@@ -75,9 +77,9 @@ def check_parsed_json(text: str, value: Any) -> None:
 
 def database_id(text: str) -> int:
     """An id from a query string (``request.args.get(..., type=database_id)``): ValueError
-    unless it is a whole number a BIGINT column holds."""
+    unless it is a whole number an id column holds."""
     value = int(text)
-    if not 0 < value <= MAX_INTEGER:
+    if not 0 < value <= MAX_ID:
         raise ValueError(f"{text[:30]} is not an id")
     return value
 

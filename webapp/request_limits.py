@@ -11,10 +11,12 @@ import json
 from typing import Any, Callable
 
 from flask import Flask, Request, current_app, request
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from webapp.input_limits import MAX_INTEGER, InputLimitError, parse_json
+from webapp.extensions import db
+from webapp.input_limits import MAX_ID, InputLimitError, parse_json
 
 _LARGE_BODY = "_quorum_large_body"
 
@@ -59,11 +61,11 @@ class LimitedRequestMixin(Request):
         return data.decode(json.detect_encoding(data))
 
 
-class BigintConverter(IntegerConverter):
-    """``<int:id>`` past BIGINT is no row: 404, not an overflow in the database driver."""
+class IdConverter(IntegerConverter):
+    """``<int:id>`` past the id column's range is no row: 404, not an overflow in the driver."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - Werkzeug's name
-        kwargs.setdefault("max", MAX_INTEGER)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -79,10 +81,21 @@ def _too_large(exc: RequestEntityTooLarge):
     return http_error(RequestEntityTooLarge(message))
 
 
+def refuse_database_value(exc: DataError):
+    """The database refused a value (PostgreSQL's data exceptions: an integer out of range,
+    a string too long for its column): the client's input, so a 400 that says which."""
+    from webapp.views.errors import http_error
+
+    db.session.rollback()
+    reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "invalid value"
+    return http_error(BadRequest(f"The database refused a value: {reason}."))
+
+
 def init_app(app: Flask) -> None:
     """Call after the extensions (it keeps the request class they installed) and before
     the blueprints (their rules take the converter when they are added)."""
-    app.url_map.converters["int"] = BigintConverter
+    app.url_map.converters["int"] = IdConverter
     base = app.request_class
     app.request_class = type(f"Limited{base.__name__}", (LimitedRequestMixin, base), {})
     app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(DataError, refuse_database_value)

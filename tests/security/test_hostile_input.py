@@ -294,17 +294,34 @@ def test_wrong_json_types_are_400(client, session, setup, method, path, body, me
     "/api/tasks/{big}", "/api/projects/{big}", "/api/annotations/{big}", "/api/ml/{big}", "/api/webhooks/{big}",
     "/projects/{big}/data",
 ])
-def test_ids_past_bigint_are_404(client, session, setup, path):
-    """issue 13 point 6: /api/tasks/10**30 overflowed the database driver (500)."""
-    response = client.get(path.format(big=10**30), headers=auth(setup["owner"]))
+@pytest.mark.parametrize("big", [2**31, 10**30])
+def test_ids_past_the_id_range_are_404(client, session, setup, path, big):
+    """issue 13 point 6: /api/tasks/10**30 overflowed the driver (500); 2**31 on PostgreSQL."""
+    response = client.get(path.format(big=big), headers=auth(setup["owner"]))
     assert response.status_code in (404, 405)  # no rule takes the id; another may take the path
 
 
+@pytest.mark.parametrize("big", [2**31, 10**30])
 @pytest.mark.parametrize("path", ["/api/webhooks", "/api/ml"])
-def test_project_query_past_bigint_is_400(client, session, setup, path):
+def test_project_query_past_the_id_range_is_400(client, session, setup, path, big):
     """issue 13 point 6: ?project=10**30 overflowed the database driver (500)."""
-    response = client.get(f"{path}?project={10**30}", headers=auth(setup["owner"]))
+    response = client.get(f"{path}?project={big}", headers=auth(setup["owner"]))
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/api/webhooks", {"project": 2**31, "url": "http://127.0.0.1:9/"}),
+    ("POST", "/api/ml", {"project": 2**31}),
+    ("POST", "/api/projects/{project}/members", {"user": 2**31}),
+    ("POST", "/api/projects/{project}/predict", {"task_ids": [2**31]}),
+    ("POST", "/api/projects", {"title": "t", "template": "ner", "workspace": 2**31}),
+])
+def test_json_ids_past_the_id_range_are_4xx(client, session, setup, method, path, body):
+    """issue 13 point 6: PostgreSQL's INTEGER ids overflow at 2**31 (500); SQLite finds no row."""
+    before = stored(session)
+    response = send(client, setup, method, path, body)
+    assert response.status_code in (400, 404), response.get_data(as_text=True)
+    assert stored(session) == before
 
 
 def test_non_utf8_json_body_is_400(client, session, setup):
@@ -324,11 +341,12 @@ def test_html_import_takes_the_larger_limit(client, session, setup):
     assert stored(session)["tasks"] == 3 + 1500
 
 
+@pytest.mark.parametrize("big", [2**31, 10**30])
 @pytest.mark.parametrize("path", ["/projects/{project}/stream?tasks={big}", "/projects/{project}/settings/webhooks?edit={big}"])
-def test_html_ids_past_bigint_are_not_500(client, session, setup, path):
+def test_html_ids_past_the_id_range_are_not_500(client, session, setup, path, big):
     """issue 13 point 6: both overflowed the database driver (500)."""
     login(client, setup["owner"])
-    response = client.get(path.format(project=setup["project"], big=10**30))
+    response = client.get(path.format(project=setup["project"], big=big))
     assert response.status_code == 200
 
 

@@ -6,11 +6,13 @@ Errors are JSON `{"detail": ..., "status_code": ...}`, never a stack trace.
 
 from flask import Blueprint, Flask, request
 from flask_login import current_user
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, Unauthorized
 
 from webapp.access import Action, authorize_project
 from webapp.extensions import csrf, db
 from webapp.input_limits import database_id
+from webapp.request_limits import refuse_database_value
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -46,6 +48,10 @@ def authenticate():
 @bp.errorhandler(HTTPException)
 def json_error(exc: HTTPException):
     return {"detail": exc.description, "status_code": exc.code}, exc.code
+
+
+# Ahead of the catch-all below: a value the database refuses is the client's error.
+bp.register_error_handler(DataError, refuse_database_value)
 
 
 @bp.errorhandler(Exception)
