@@ -61,6 +61,8 @@ def open_adapter(kind: str, params: dict, secret: str, config: Mapping, storage_
 
 
 def text_param(params: dict, name: str) -> str:
+    """A text parameter (absent is empty), stripped; a wrong type or a control character is
+    the caller's error."""
     value = params.get(name) or ""
     if not isinstance(value, str):
         raise StorageError(name, f"'{name}' must be text.")

@@ -51,8 +51,9 @@ class StorageSettings:
 def create_storage(session: Session, project: Project, s: StorageSettings, config: Mapping) -> Storage:
     if s.role not in ROLES:
         raise StorageError("role", "'role' must be 'source' or 'target'.")
+    title = text_param({"title": s.title}, "title")[:200] or s.kind
     storage = Storage(
-        project_id=project.id, role=s.role, kind=s.kind, title=text_param({"title": s.title}, "title")[:200] or s.kind,
+        project_id=project.id, role=s.role, kind=s.kind, title=title,
         params=clean_params(s.kind, s.params, config, s.secret),
         secret_encrypted=encrypt_secret(config["SECRET_KEY"], s.secret) if s.secret else "",
         sync_interval_minutes=integer({"v": s.sync_interval_minutes}, "v", 0, 0, 10080),
