@@ -270,7 +270,7 @@ def test_nul_in_a_tab_name_is_refused(client, session, setup):
     ("PATCH", "/api/projects/{project}", {"color": ["#000000"]}, "'color' must be a string"),
     ("PATCH", "/api/projects/{project}", {"label_config": 5}, "The labeling config must be a string"),
     ("POST", "/api/projects", {"title": "t", "template": ["ner"]}, "'template' must be a string"),
-    ("POST", "/api/projects/{project}/members", {"user": [1]}, "'user' must be a user id"),
+    ("POST", "/api/projects/{project}/members", {"user": [1]}, "is not a user of this organisation"),
     ("POST", "/api/projects/{project}/tasks/assignees", {"type": ["AN"]}, "'type' must be"),
     ("POST", "/api/projects/{project}/predict", {"model": {}}, "'model' must be a model id"),
     ("POST", "/api/projects/{project}/predict", [1, 2], "must be a JSON object"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import Forbidden
 
 from webapp import members as domain
 from webapp.access import Action, authorize_project
@@ -35,10 +35,9 @@ def add(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
     body = json_body()
     user_id = body.get("user")
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
-        raise BadRequest("'user' must be a user id.")
     try:
-        if user_id in {m.user.id for m in domain.members(db.session, project) if m.explicit}:
+        # any(==), not a set: the body's "user" may be any JSON value, even unhashable.
+        if any(m.user.id == user_id for m in domain.members(db.session, project) if m.explicit):
             member, status = domain.set_role(db.session, project, user_id, body.get("role")), 200
         else:
             member, status = domain.add_member(db.session, project, user_id, body.get("role")), 201
