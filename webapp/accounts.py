@@ -6,6 +6,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.input_limits import control_characters
 from webapp.models import OrgRole, Organization, User, Workspace
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -39,6 +40,8 @@ def create_user(
         raise AccountError(f"'{email}' is not a valid email address.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if problem := control_characters(name):
+        raise AccountError(f"The name {problem}.")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"A user with email '{email}' already exists.")
     org = organization or default_organization(session)

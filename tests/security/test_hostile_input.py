@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.factories import csrf_token, login
 from webapp.labeling._xml import MAX_CONFIG_BYTES, MAX_DEPTH, MAX_ELEMENTS
-from webapp.models import Annotation, DataManagerTab, OrgRole, Project, Storage, Task
+from webapp.models import Annotation, DataManagerTab, OrgRole, Project, Storage, Task, User
 
 DEEP = "[" * 10_000 + "]" * 10_000
 NER_RESULT = [{"from_name": "label", "to_name": "text", "type": "labels",
@@ -359,3 +359,13 @@ def test_deep_json_in_model_extra_params_is_refused(client, session, setup):
         "url": "http://127.0.0.1:9/", "extra_params": DEEP})
     assert response.status_code == 422
     assert "nested deeper than 64 levels" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["a\x00b", "esc\x1b[31m"])
+def test_control_characters_in_a_user_name_are_refused(app, session, name):
+    """issue 13 point 6: `flask users create --name` stored NUL (PostgreSQL: a crash) and escapes."""
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "named@example.org", "--password", "long-enough-pw", "--name", name])
+    assert result.exit_code != 0
+    assert "The name must not contain NUL or other control characters" in result.output
+    assert session.scalar(select(func.count(User.id))) == 0
