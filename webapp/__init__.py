@@ -5,6 +5,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from webapp import request_limits
 from webapp.config import INSTANCE_DIR, Config
 from webapp.dbutil import WRITE_TRANSACTION_OPTION
 from webapp.hooks import load_listeners
@@ -23,6 +24,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     check_keys(app.config)  # before anything serves or runs: no forgeable sessions
     INSTANCE_DIR.mkdir(exist_ok=True)
     _init_extensions(app)
+    request_limits.init_app(app)  # body size per route, JSON depth (issue 13 point 6)
     _register_blueprints(app)
     _register_cli(app)
     _register_template_filters(app)

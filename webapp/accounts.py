@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.logins import end_all_logins
+from webapp.input_limits import control_characters
 from webapp.models import OrgRole, Organization, User, Workspace
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -44,6 +45,8 @@ def create_user(
     if not EMAIL_RE.match(email):
         raise AccountError(f"'{email}' is not a valid email address.")
     _check_password(password)
+    if problem := control_characters(name):
+        raise AccountError(f"The name {problem}.")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"A user with email '{email}' already exists.")
     org = organization or default_organization(session)

@@ -45,7 +45,11 @@ class Config:
         os.environ.get("QUORUM_RATELIMIT_STORAGE_URI") or os.environ.get("RATELIMIT_STORAGE_URI") or "memory://"
     )
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: count per process, still answer
-    MAX_CONTENT_LENGTH = 512 * 1024 * 1024
+    # Request bodies (issue 13 point 6): imports may be large, every other route is small
+    # (webapp/request_limits.py picks the limit per view); JSON deeper than this is refused.
+    QUORUM_MAX_IMPORT_BYTES = int(os.environ.get("QUORUM_MAX_IMPORT_BYTES", 200 * 1024 * 1024))
+    QUORUM_MAX_BODY_BYTES = int(os.environ.get("QUORUM_MAX_BODY_BYTES", 1024 * 1024))
+    QUORUM_MAX_JSON_DEPTH = int(os.environ.get("QUORUM_MAX_JSON_DEPTH", 64))
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
     IMPORT_BATCH_SIZE = 5000
     TASKS_PAGE_SIZE = 100

@@ -25,7 +25,7 @@ from webapp.models import (
 from webapp.models.project import MAX_RESERVATION_MINUTES
 from webapp.queue.overlap import recompute_overlap
 from webapp.review.rules import recount_reviewed
-from webapp.projects import ProjectError, validate_color, validate_label_config, validate_title
+from webapp.projects import ProjectError, plain_text, validate_color, validate_label_config, validate_title
 
 
 def _bool(name: str) -> Callable[[Any], bool]:
@@ -56,8 +56,9 @@ def _enum(name: str, enum_cls) -> Callable[[Any], Any]:
 
 def _text(name: str, max_length: int | None = None) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        if not isinstance(value, str):
+        if value is None:
             raise ProjectError(name, f"'{name}' must be a string.")
+        value = plain_text(name, value)
         if max_length is not None and len(value) > max_length:
             raise ProjectError(name, f"'{name}' must have at most {max_length} characters.")
         return value

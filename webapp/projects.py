@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from webapp.accounts import sandbox_of
 from webapp.hooks import TasksChange, TasksEvent, tasks_changed
+from webapp.input_limits import control_characters
 from webapp.labeling import ConfigError, parse_config
 from webapp.labeling.templates import NLP_TEMPLATES
 from webapp.models import Annotation, Project, ProjectMember, Task, User, Workspace
@@ -27,21 +28,35 @@ class ProjectError(ValueError):
         self.message = message
 
 
-def validate_title(title: str | None) -> str:
-    title = (title or "").strip()
+def plain_text(field: str, value: object, label: str = "") -> str:
+    """A text value from a form or a JSON body: a string (None is empty) that any database
+    stores, so no NUL, control character or lone surrogate (issue 13 point 6)."""
+    label = label or f"'{field}'"
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ProjectError(field, f"{label} must be a string.")
+    if problem := control_characters(value):
+        raise ProjectError(field, f"{label} {problem}.")
+    return value
+
+
+def validate_title(title: object) -> str:
+    title = plain_text("title", title, "The project name").strip()
     if not 1 <= len(title) <= MAX_TITLE:
         raise ProjectError("title", f"The project name must have 1 to {MAX_TITLE} characters.")
     return title
 
 
-def validate_color(color: str | None) -> str:
-    color = (color or DEFAULT_COLOR).strip()
+def validate_color(color: object) -> str:
+    color = plain_text("color", color).strip() or DEFAULT_COLOR
     if not COLOR_RE.match(color):
         raise ProjectError("color", f"Colour '{color}' is not of the form #rrggbb.")
     return color.lower()
 
 
-def validate_label_config(xml: str) -> str:
+def validate_label_config(xml: object) -> str:
+    xml = plain_text("label_config", xml, "The labeling config")
     try:
         parse_config(xml)
     except ConfigError as exc:
@@ -71,8 +86,9 @@ class NewProject:
 
 
 def create_project(session: Session, user: User, new: NewProject) -> Project:
-    config = new.label_config
+    config = plain_text("label_config", new.label_config, "The labeling config")
     if not config and new.template:
+        plain_text("template", new.template)
         if new.template not in NLP_TEMPLATES:
             raise ProjectError("template", f"Unknown template '{new.template}'.")
         config = NLP_TEMPLATES[new.template].xml
@@ -83,7 +99,7 @@ def create_project(session: Session, user: User, new: NewProject) -> Project:
         workspace_id=resolve_workspace(session, user, new.workspace_id).id,
         created_by_id=user.id,
         title=validate_title(new.title),
-        description=new.description or "",
+        description=plain_text("description", new.description),
         color=validate_color(new.color),
         label_config=validate_label_config(config),
     )

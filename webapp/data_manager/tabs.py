@@ -9,10 +9,22 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.data_manager.query import TaskQuery
+from webapp.input_limits import control_characters
 from webapp.models import DataManagerTab, Project, User
 
 MAX_TABS_PER_USER = 50
 _NOT_FILTERS = ("sort", "page", "cols", "size")
+
+
+class TabError(ValueError):
+    """A tab that cannot be saved as asked."""
+
+
+def _tab_title(title: str | None) -> str:
+    """The name to store; NUL and control characters are refused, not stored or stripped."""
+    if problem := control_characters(title or ""):
+        raise TabError(f"The tab name {problem}.")
+    return (title or "").strip()[:200] or "Untitled"
 
 
 def user_tabs(session: Session, project: Project, user: User) -> list[DataManagerTab]:
@@ -29,7 +41,7 @@ def save_tab(session: Session, project: Project, user: User, title: str, query: 
     tab = DataManagerTab(
         project_id=project.id,
         user_id=user.id,
-        title=(title or "").strip()[:200] or "Untitled",
+        title=_tab_title(title),
         filters={k: v for k, v in params.items() if k not in _NOT_FILTERS},
         ordering=[query.sort],
         columns=list(query.columns),

@@ -6,11 +6,12 @@ from wtforms import ColorField, RadioField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Length
 from wtforms.fields.choices import SelectChoice
 
+from webapp.forms.validators import plain_text
 from webapp.labeling.templates import NLP_TEMPLATES
 
 
 class CreateProjectForm(FlaskForm):
-    title = StringField("Project name", validators=[DataRequired(), Length(1, 200)])
+    title = StringField("Project name", validators=[DataRequired(), Length(1, 200), plain_text])
     description = TextAreaField("Description")
     color = ColorField("Colour", default="#6366f1")
     workspace_id = SelectField("Workspace", coerce=int)

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DecimalField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.input_limits import InputLimitError, parse_json
 from webapp.ml.connections import Connection, connection_problems
 from webapp.models.ml import ModelKind
 
@@ -50,9 +51,11 @@ class ModelConnectionForm(FlaskForm):
 
     def validate_extra_params(self, field) -> None:
         try:
-            value = json.loads(field.data) if (field.data or "").strip() else {}
+            value = parse_json(field.data) if (field.data or "").strip() else {}
         except json.JSONDecodeError as exc:
             raise ValidationError(f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+        except InputLimitError as exc:
+            raise ValidationError(str(exc)) from None
         if not isinstance(value, dict):
             raise ValidationError("Extra parameters must be a JSON object, like {\"key\": \"value\"}.")
 
@@ -76,7 +79,7 @@ class ModelConnectionForm(FlaskForm):
 
     @property
     def extra_params_dict(self) -> dict:
-        params = json.loads(self.extra_params.data) if (self.extra_params.data or "").strip() else {}
+        params = parse_json(self.extra_params.data) if (self.extra_params.data or "").strip() else {}
         if self.kind.data == ModelKind.OPENAI_CHAT.value:
             params.update({"model": (self.llm_model.data or "").strip(), "prompt": self.prompt.data or ""})
         return params

@@ -80,7 +80,20 @@ def validate_headers(headers: object) -> dict[str, str]:
     return clean
 
 
+def _check_types(s: WebhookSettings) -> None:
+    """API bodies are untyped JSON: a wrong type is the caller's error, not a crash later."""
+    for name in ("url", "secret"):
+        if not isinstance(getattr(s, name), str):
+            raise WebhookError(name, f"'{name}' must be a string.")
+    for name in ("send_payload", "send_for_all_actions", "is_active"):
+        if not isinstance(getattr(s, name), bool):
+            raise WebhookError(name, f"'{name}' must be true or false.")
+    if not isinstance(s.actions, list):
+        raise WebhookError("actions", "'actions' must be a list of event names.")
+
+
 def _apply(webhook: Webhook, s: WebhookSettings, policy: OutboundPolicy, box: SecretBox) -> SecretChange:
+    _check_types(s)
     try:
         policy.check_url(s.url.strip())
     except ForbiddenDestination as exc:

@@ -11,6 +11,7 @@ import json
 from pathlib import PurePath
 from typing import Any, Callable
 
+from webapp.input_limits import InputLimitError, parse_json, unstorable_text
 from webapp.io.errors import TaskImportError
 
 Located = tuple[str, Any]  # (location, raw record)
@@ -22,7 +23,15 @@ def read_file(filename: str, raw: bytes, txt_field: str) -> list[Located]:
     text = _decode(filename, raw)
     if not text.strip():
         raise TaskImportError(f"{filename} is empty.")
+    _check_storable(filename, text)
     return reader(text, txt_field)
+
+
+def _check_storable(filename: str, text: str) -> None:
+    """A NUL would be refused by PostgreSQL mid-import; name its line instead."""
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise TaskImportError(f"line {line}: {filename} {unstorable_text(text)}.")
 
 
 def _reader_for(filename: str) -> Callable[[str, str], list[Located]]:
@@ -48,13 +57,20 @@ def _invalid_json(where: str, exc: json.JSONDecodeError) -> TaskImportError:
     return TaskImportError(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
 
 
+def _parse(text: str, line: int | None = None) -> Any:
+    """Parse one JSON text (the file, or its ``line``); too deep or unstorable JSON is
+    refused before it can crash the parser or the database."""
+    try:
+        return parse_json(text)
+    except json.JSONDecodeError as exc:
+        raise _invalid_json(f"line {line or exc.lineno}", exc) from exc
+    except InputLimitError as exc:
+        raise TaskImportError(f"line {line}: {exc}" if line else str(exc)) from exc
+
+
 def _read_json(text: str) -> list[Located]:
     """A list of tasks, or one task object (Label Studio accepts both)."""
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _invalid_json(f"line {exc.lineno}", exc) from exc
-    return number_records(parsed, "The JSON")
+    return number_records(_parse(text), "The JSON")
 
 
 def number_records(parsed: Any, source: str) -> list[Located]:
@@ -70,10 +86,7 @@ def _read_jsonl(text: str) -> list[Located]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            records.append((f"line {number}", json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise _invalid_json(f"line {number}", exc) from exc
+        records.append((f"line {number}", _parse(line, number)))
     return records
 
 

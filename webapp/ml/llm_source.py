@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 
+from webapp.input_limits import parse_json
 from webapp.labeling import ControlType, parse_config
 from webapp.ml.dataset import task_text, trainable_controls
 from webapp.ml.remote import RemoteModelError, model_secret, request_json
@@ -114,8 +115,8 @@ def _json_list(content: str) -> list[dict]:
     if first < 0 or last < first:
         return []
     try:
-        value = json.loads(content[first:last + 1])
-    except json.JSONDecodeError:
+        value = parse_json(content[first:last + 1])
+    except ValueError:  # malformed, too deep or unstorable: nothing usable in the answer
         return []
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import BadRequest, Forbidden, NotFound
 
 from webapp.access import Action, authorize_project, may, not_found
 from webapp.data_manager import (
@@ -23,7 +23,7 @@ from webapp.data_manager import (
     run_action,
     viewer_for,
 )
-from webapp.data_manager.tabs import delete_tab, save_tab, tab_params, user_tabs
+from webapp.data_manager.tabs import TabError, delete_tab, save_tab, tab_params, user_tabs
 from webapp.extensions import db
 from webapp.members import members
 from webapp.models import OrgRole, Project, Task
@@ -128,7 +128,10 @@ def act(project_id: int):
 def save(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.VIEW_DATA_MANAGER)
     query = parse_query(request.form, viewer_for(db.session, current_user, project))
-    tab = save_tab(db.session, project, current_user, request.form.get("title", ""), query)
+    try:
+        tab = save_tab(db.session, project, current_user, request.form.get("title", ""), query)
+    except TabError as exc:
+        raise BadRequest(str(exc)) from exc
     flash(f"Saved tab “{tab.title}”.", "info")
     return redirect(url_for("data_manager.table", project_id=project.id, **tab_params(tab)))
 

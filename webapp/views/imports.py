@@ -8,11 +8,13 @@ from webapp.access import Action, authorize_project
 from webapp.extensions import db
 from webapp.forms.projects import ImportForm
 from webapp.io import TaskImportError, import_tasks
+from webapp.request_limits import large_body
 
 bp = Blueprint("imports", __name__)
 
 
 @bp.route("/projects/<int:project_id>/import", methods=["GET", "POST"])
+@large_body
 @login_required
 def upload(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)

@@ -7,6 +7,8 @@ The editor posts JSON (see static/js/stream.js); errors answer ``{"detail": ...}
 """
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from werkzeug.exceptions import BadRequest
 from webapp.access import Action, authorize_labeling, authorize_project
 from webapp.annotations import AnnotationError, Submission, save_draft, submit_annotation
 from webapp.extensions import db
+from webapp.input_limits import database_id
 from webapp.forms.stream import draft_from, submission_from
 from webapp.io.storage.presign import storage_links
 from webapp.labeling import parse_config
@@ -48,7 +51,10 @@ def label(project_id: int):
 
 def _selection(raw: str) -> list[int] | None:
     """Task ids chosen in the Data Manager ("Open selected in the label stream")."""
-    ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
+    ids = []
+    for part in raw.split(","):
+        with suppress(ValueError):  # not an id: ignored, as a stale link may carry anything
+            ids.append(database_id(part))
     return ids[:MAX_SELECTION] or None
 
 

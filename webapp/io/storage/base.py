@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Protocol
 
+from webapp.input_limits import control_characters
+
 KINDS = ("local", "s3", "redis")
 ROLES = ("source", "target")
 MODES = ("text", "json")  # one task per text object | each object holds task JSON
@@ -39,10 +41,10 @@ def clean_params(kind: str, params: dict, config: Mapping, secret: str = "") -> 
     if kind not in KINDS:
         raise StorageError("type", f"Unknown storage type {kind!r}; use one of {', '.join(KINDS)}.")
     clean = {
-        "prefix": _text(params, "prefix"),
-        "regex_filter": _text(params, "regex_filter"),
+        "prefix": text_param(params, "prefix"),
+        "regex_filter": text_param(params, "regex_filter"),
         "mode": params.get("mode") or "text",
-        "text_field": _text(params, "text_field") or "text",
+        "text_field": text_param(params, "text_field") or "text",
     }
     if clean["mode"] not in MODES:
         raise StorageError("mode", "'mode' must be 'text' (one task per object) or 'json'.")
@@ -58,15 +60,20 @@ def open_adapter(kind: str, params: dict, secret: str, config: Mapping, storage_
     return import_module(_MODULES[kind]).open_adapter(params, secret, config, storage_id)
 
 
-def _text(params: dict, name: str) -> str:
+def text_param(params: dict, name: str) -> str:
+    """A text parameter (absent is empty), stripped; a wrong type or a control character is
+    the caller's error."""
     value = params.get(name) or ""
     if not isinstance(value, str):
         raise StorageError(name, f"'{name}' must be text.")
+    if problem := control_characters(value):
+        # Checked here, not at use: a NUL in a path makes every os call raise ValueError.
+        raise StorageError(name, f"'{name}' {problem}.")
     return value.strip()
 
 
 def required_text(params: dict, name: str, label: str) -> str:
-    value = _text(params, name)
+    value = text_param(params, name)
     if not value:
         raise StorageError(name, f"{label} is required.")
     return value

@@ -22,11 +22,12 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from webapp.hooks import TasksChange, TasksEvent, on_tasks_change
+from webapp.input_limits import InputLimitError, parse_json
 from webapp.integrations.payloads import exported_annotation
 from webapp.io.errors import TaskImportError
 from webapp.io.export_json import iso
 from webapp.io.importers import import_records
-from webapp.io.storage.base import ROLES, StorageError, clean_params, integer, open_adapter
+from webapp.io.storage.base import ROLES, StorageError, clean_params, integer, open_adapter, text_param
 from webapp.models import Annotation, Project, Storage, StorageObject, StorageSyncRun, Task, User
 from webapp.models._types import utcnow
 from webapp.secret_box import SecretError, box_from_config
@@ -50,8 +51,9 @@ class StorageSettings:
 def create_storage(session: Session, project: Project, s: StorageSettings, config: Mapping) -> Storage:
     if s.role not in ROLES:
         raise StorageError("role", "'role' must be 'source' or 'target'.")
+    title = text_param({"title": s.title}, "title")[:200] or s.kind
     storage = Storage(
-        project_id=project.id, role=s.role, kind=s.kind, title=s.title.strip()[:200] or s.kind,
+        project_id=project.id, role=s.role, kind=s.kind, title=title,
         params=clean_params(s.kind, s.params, config, s.secret),
         secret_encrypted=box_from_config(config).encrypt(s.secret) if s.secret else "",
         sync_interval_minutes=integer({"v": s.sync_interval_minutes}, "v", 0, 0, 10080),
@@ -177,9 +179,11 @@ def _records(params: dict, raw: bytes, key: str) -> list | dict:
     text = raw.decode("utf-8")
     if params.get("mode") == "json":
         try:
-            return json.loads(text)
+            return parse_json(text)
         except json.JSONDecodeError as exc:
             raise TaskImportError(f"{key} is not valid JSON: {exc.msg} (line {exc.lineno}).") from exc
+        except InputLimitError as exc:
+            raise TaskImportError(f"{key}: {exc}") from exc
     return {"data": {params.get("text_field") or "text": text}, "meta": {"storage_key": key}}
 
 

@@ -6,11 +6,14 @@ Errors are JSON `{"detail": ..., "status_code": ...}`, never a stack trace.
 
 from flask import Blueprint, Flask, request
 from flask_login import current_user
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, Unauthorized
 
 from webapp.access import Action, authorize_project
 from webapp.auth_loader import authenticated_by_token
 from webapp.extensions import csrf, db
+from webapp.input_limits import database_id
+from webapp.request_limits import refuse_database_value
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,7 +32,7 @@ def route(rule: str, **options):
 def managed_project_in_query(path: str):
     """The project a list is filtered by (`?project=<id>`, as Label Studio's), which the
     user must manage."""
-    project_id = request.args.get("project", type=int)
+    project_id = request.args.get("project", type=database_id)
     if project_id is None:
         raise BadRequest(f"Give the project: {path}?project=<id>.")
     return authorize_project(db.session, current_user, project_id, Action.MANAGE)
@@ -47,6 +50,10 @@ def authenticate():
 @bp.errorhandler(HTTPException)
 def json_error(exc: HTTPException):
     return {"detail": exc.description, "status_code": exc.code}, exc.code
+
+
+# Ahead of the catch-all below: a value the database refuses is the client's error.
+bp.register_error_handler(DataError, refuse_database_value)
 
 
 @bp.errorhandler(Exception)

@@ -24,7 +24,8 @@ def _parse() -> tuple[AssignmentKind, list[int], Selection]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest("Send a JSON object.")
-    kind = KINDS.get(body.get("type", "AN"))
+    kind_name = body.get("type", "AN")
+    kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
     if kind is None:
         raise BadRequest("'type' must be \"AN\" (annotators) or \"RE\" (reviewers).")
     items = body.get("selectedItems")

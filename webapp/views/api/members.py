@@ -36,7 +36,8 @@ def add(project_id: int):
     body = json_body()
     user_id = body.get("user")
     try:
-        if user_id in {m.user.id for m in domain.members(db.session, project) if m.explicit}:
+        # any(==), not a set: the body's "user" may be any JSON value, even unhashable.
+        if any(m.user.id == user_id for m in domain.members(db.session, project) if m.explicit):
             member, status = domain.set_role(db.session, project, user_id, body.get("role")), 200
         else:
             member, status = domain.add_member(db.session, project, user_id, body.get("role")), 201

@@ -2,7 +2,6 @@
 training, batch predictions, and background job progress. Secrets are write-only."""
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
@@ -17,6 +16,7 @@ from webapp.ml.training import TrainingError, enqueue_training
 from webapp.models import Project
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind
 from webapp.views.api import managed_project_in_query, route
+from webapp.views.api.projects import json_body
 
 
 def model_json(model: MLModel) -> dict:
@@ -50,7 +50,7 @@ def create_model():
     """ML-1: {"project", "kind", "title", "url", "auth_method", "basic_auth_user",
     "auth_secret", "extra_params", "interactive_preannotations"}; an external model is
     saved only when it answers its health check (and /setup)."""
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     if not isinstance(body.get("project"), int):
         raise BadRequest("'project' (the project id) is required.")
     project = authorize_project(db.session, current_user, body["project"], Action.MANAGE)
@@ -64,7 +64,7 @@ def create_model():
 @route("/ml/<int:model_id>", methods=["PATCH"])
 def update_model(model_id: int):
     model = _model(model_id)
-    body = {**model_json(model), **(request.get_json(silent=True) or {})}
+    body = {**model_json(model), **(json_body(optional=True))}
     _save(model, db.session.get(Project, model.project_id), _connection(body, model), stored=model)
     db.session.commit()
     return model_json(model)
@@ -127,11 +127,14 @@ def train_model(model_id: int):
 def batch_predict(project_id: int):
     """Body: {"task_ids": [...]} (omit for every task), optional "model" id (ML-6)."""
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
-    body = request.get_json(silent=True) or {}
+    body = json_body(optional=True)
     task_ids = body.get("task_ids")
     if task_ids is not None and not (isinstance(task_ids, list) and all(isinstance(i, int) for i in task_ids)):
         raise BadRequest("'task_ids' must be a list of task ids.")
-    model = _model(body["model"]) if body.get("model") is not None else None
+    model_id = body.get("model")
+    if model_id is not None and (isinstance(model_id, bool) or not isinstance(model_id, int)):
+        raise BadRequest("'model' must be a model id.")
+    model = _model(model_id) if model_id is not None else None
     if model is not None and model.project_id != project.id:
         raise BadRequest("The model belongs to another project.")
     try:

@@ -12,13 +12,17 @@ from webapp.project_settings import apply_settings
 from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
 from webapp.secret_box import box_from_config
+from webapp.request_limits import large_body
 from webapp.views.api import route
 from webapp.views.api.serializers import project_json
 from webapp.views.exports import export_response
 
 
-def json_body() -> dict:
+def json_body(optional: bool = False) -> dict:
+    """The body's JSON object; an ``optional`` body may also be absent (then ``{}``)."""
     body = request.get_json(silent=True)
+    if optional and body is None:
+        return {}
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object.")
     return body
@@ -88,6 +92,7 @@ def delete(project_id: int):
 
 
 @route("/projects/<int:project_id>/import", methods=["POST"])
+@large_body
 def import_(project_id: int):
     project = authorize_project(db.session, current_user, project_id, Action.MANAGE)
     try:

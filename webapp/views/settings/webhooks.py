@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from webapp.access import not_found, require_org_role
 from webapp.extensions import db
+from webapp.input_limits import database_id
 from webapp.forms.settings_integrations import WebhookForm, show_domain_error
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.payloads import project_payload
@@ -81,7 +82,7 @@ SAVED_MESSAGES = {
 @login_required
 def page(project_id: int):
     project = settings_project(project_id)
-    edit_id = request.args.get("edit", type=int)
+    edit_id = request.args.get("edit", type=database_id)
     form = WebhookForm(formdata=None)
     if edit_id:
         form.fill(_webhook(project, edit_id))
