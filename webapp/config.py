@@ -16,6 +16,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # SQLite: how long a writer waits for the write lock before its request is retried once.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("QUORUM_SQLITE_BUSY_TIMEOUT_MS", "10000"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
