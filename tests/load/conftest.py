@@ -7,6 +7,7 @@ import re
 
 import pytest
 import requests
+from flask import g
 
 from tests.conftest import drop_postgres_database, private_postgres_database
 from tests.factories import PASSWORD
@@ -22,6 +23,11 @@ if not POSTGRES_URL.startswith("postgresql"):
 def app_on(url: str, **settings):
     """An app with its own engine on `url`, the schema created; yields it in a context."""
     app = create_app(type("StoreConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **settings}))
+
+    @app.before_request
+    def _forget_cached_user():
+        g.pop("_login_user", None)  # the test's app context outlives each request (see tests/conftest.py)
+
     with app.app_context():
         db.create_all()
         yield app

@@ -50,7 +50,7 @@ def test_500_page_after_failed_flush_is_styled_with_the_user__issue_13_point_7(s
 
     def failing_flush():
         db.session.add(User(email=user.email, password_hash="x", org_role=OrgRole.ANNOTATOR))
-        db.session.flush()  # IntegrityError: the email is taken
+        db.session.flush()  # IntegrityError (no organization, email taken)
         return "unreachable"
 
     sqlite_app.add_url_rule("/boom", "boom", failing_flush)
