@@ -12,14 +12,20 @@ webapp/db_retry.py only replays a request that left nothing behind.
 """
 from __future__ import annotations
 
+import weakref
+
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from webapp.dbutil import WRITE_TRANSACTION_OPTION
+from webapp.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_WROTE = "quorum_wrote"  # Connection.info key: the open transaction has written
+# Connections whose open transaction has written (not Connection.info: reading it on a
+# connection invalidated by a disconnect raises, and the rollback hook must not).
+_WRITERS: weakref.WeakSet[Connection] = weakref.WeakSet()
 COMMITTED_FLAG = "quorum_committed_write"  # flask.g: this request committed a write
 RETRYING_FLAG = "quorum_retrying"  # flask.g: this request is on its second attempt
 
@@ -33,6 +39,20 @@ def register(app: Flask, engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", _note_write)
     event.listen(engine, "commit", _note_commit)
     event.listen(engine, "rollback", _forget_write)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs before it (Flask runs them in reverse).
+    app.teardown_appcontext(_close_session)
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    """End the request's transaction. A connection killed after the answer was built makes
+    that rollback fail; SQLAlchemy has invalidated it by then, so closing again is clean and
+    the answer still goes out (rather than a 500 from the teardown)."""
+    try:
+        db.session.close()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        db.session.close()
 
 
 def _sqlite_pragmas(dbapi_connection, busy_ms: int) -> None:
@@ -64,13 +84,15 @@ def writing_request() -> bool:
 
 def _note_write(conn: Connection, _cursor, _statement, _parameters, context, _executemany) -> None:
     if context is not None and (context.isinsert or context.isupdate or context.isdelete):
-        conn.info[_WROTE] = True
+        _WRITERS.add(conn)
 
 
 def _note_commit(conn: Connection) -> None:
-    if conn.info.pop(_WROTE, False) and has_request_context():
-        setattr(g, COMMITTED_FLAG, True)
+    if conn in _WRITERS:
+        _WRITERS.discard(conn)
+        if has_request_context():
+            setattr(g, COMMITTED_FLAG, True)
 
 
 def _forget_write(conn: Connection) -> None:
-    conn.info.pop(_WROTE, None)
+    _WRITERS.discard(conn)

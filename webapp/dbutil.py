@@ -1,6 +1,7 @@
 """Database helpers the domain modules share: short write transactions on both stores."""
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import TypeVar
 
@@ -15,6 +16,7 @@ T = TypeVar("T")
 # batch commits on its own, so no transaction holds SQLite's single write lock for more
 # than a fraction of a second and other requests interleave (bench/lock_hold.py measures it).
 WRITE_BATCH = 200
+SQLITE_BATCH_PAUSE = 0.15  # seconds; see batches()
 
 # Execution option read by the SQLite "begin" listener in webapp/db_engine.py.
 WRITE_TRANSACTION_OPTION = "quorum_write_transaction"
@@ -35,8 +37,13 @@ def begin_write(session: Session, durable: bool = True) -> None:
         connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
-def batches(items: list[T], size: int = WRITE_BATCH) -> Iterator[list[T]]:
+def batches(session: Session, items: list[T], size: int = WRITE_BATCH) -> Iterator[list[T]]:
+    """`items` in slices of `size`; the caller commits each. On SQLite the loop steps back
+    SQLITE_BATCH_PAUSE between two slices: requests waiting for the lock poll for it (every
+    100 ms at most, in no order), and a loop that took it again at once would starve them."""
     for start in range(0, len(items), size):
+        if start and not is_postgres(session):
+            time.sleep(SQLITE_BATCH_PAUSE)
         yield items[start:start + size]
 
 

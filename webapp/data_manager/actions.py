@@ -99,7 +99,7 @@ def delete_tasks(session: Session, project: Project, user: User, task_ids: list[
     """Delete the tasks with their annotations, keeping the labels-in-use cache (LBL-2);
     one short write transaction per batch."""
     deleted = 0
-    for batch in batches(task_ids):
+    for batch in batches(session, task_ids):
         _lock_tasks(session, project, batch)
         for (result,) in session.execute(select(Annotation.result).where(Annotation.task_id.in_(batch))):
             update_labels_in_use(project, result, None)
@@ -118,7 +118,7 @@ def _assigner(kind: AssignmentKind, add: bool) -> ActionFunc:
         changed = sum(
             assign(session, project, Selection(included=batch), user_ids, kind) if add
             else unassign(session, project, Selection(included=batch), user_ids, kind)
-            for batch in batches(task_ids)  # each commits: one short transaction per batch
+            for batch in batches(session, task_ids)  # each commits: one short transaction per batch
         )
         verb = "Added" if add else "Removed"
         return f"{verb} {_plural(changed, kind.value + ' assignment')}."
@@ -138,7 +138,7 @@ def mark_ground_truth(session: Session, project: Project, user: User, task_ids: 
     """Mark each task's most recent submitted (non-cancelled) annotation as its ground
     truth, through the quality rule (one per task, QA-6); one transaction per batch."""
     marked = 0
-    for batch in batches(task_ids):
+    for batch in batches(session, task_ids):
         _lock_tasks(session, project, batch)
         latest = session.scalars(
             select(func.max(Annotation.id))
@@ -151,7 +151,7 @@ def mark_ground_truth(session: Session, project: Project, user: User, task_ids: 
 
 
 def unmark_ground_truth(session: Session, project: Project, user: User, task_ids: list[int]) -> str:
-    for batch in batches(task_ids):
+    for batch in batches(session, task_ids):
         _lock_tasks(session, project, batch)
         marked = session.scalars(
             select(Annotation.id).where(Annotation.task_id.in_(batch), Annotation.ground_truth.is_(True))

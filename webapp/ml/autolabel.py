@@ -129,7 +129,7 @@ def run_autolabel(session: Session, project: Project, model_version: str, rng: r
     ))
     rng = rng or random.Random()
     done = {AutolabelState.AUTO: 0, AutolabelState.AUDIT: 0}
-    for batch in batches(candidates):
+    for batch in batches(session, candidates):
         project = lock_project(session, project_id)  # its counters change with each annotation
         rows = session.execute(
             select(Task, Prediction).join(Prediction, Prediction.task_id == Task.id)

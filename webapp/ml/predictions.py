@@ -61,7 +61,7 @@ def delete_prediction_set(session: Session, project_id: int, model_version: str)
                                          Prediction.model_version == model_version).distinct()
     ))
     gone = 0
-    for batch in batches(task_ids):
+    for batch in batches(session, task_ids):
         begin_write(session)
         gone += session.execute(
             delete(Prediction).where(Prediction.project_id == project_id, Prediction.model_version == model_version,
@@ -99,7 +99,7 @@ def create_annotations_from_predictions(session: Session, project: Project, task
     each task the user has not annotated yet. One short write transaction per batch of
     tasks, each committed, so annotators' submits interleave with a long run."""
     project_id = project.id
-    return sum(_annotate_batch(session, project_id, batch, model_version, user_id) for batch in batches(task_ids))
+    return sum(_annotate_batch(session, project_id, batch, model_version, user_id) for batch in batches(session, task_ids))
 
 
 def _annotate_batch(session: Session, project_id: int, task_ids: list[int], model_version: str, user_id: int) -> int:
