@@ -15,8 +15,8 @@ T = TypeVar("T")
 # Rows a long action (bulk action, autolabel pass, big delete) writes per transaction. Each
 # batch commits on its own, so no transaction holds SQLite's single write lock for more
 # than a fraction of a second and other requests interleave (bench/lock_hold.py measures it).
-WRITE_BATCH = 200
-SQLITE_BATCH_PAUSE = 0.15  # seconds; see batches()
+WRITE_BATCH = 50
+SQLITE_BATCH_PAUSE = 0.1  # seconds; see batches()
 
 # Execution option read by the SQLite "begin" listener in webapp/db_engine.py.
 WRITE_TRANSACTION_OPTION = "quorum_write_transaction"
