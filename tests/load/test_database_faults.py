@@ -9,7 +9,7 @@ import threading
 from sqlalchemy import event, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from tests.factories import Factory, login
+from tests.factories import Factory, csrf_token, login
 from webapp.data_manager import get_action
 from webapp.dbutil import WRITE_BATCH
 from webapp.extensions import db
@@ -105,7 +105,7 @@ def test_sqlite_write_waits_for_a_held_lock_then_succeeds__issue_13_point_7(sqli
     owner = project.created_by
     client = sqlite_app.test_client()
     login(client, owner)
-    token = client.get(f"/projects/{project.id}/data").get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
+    token = csrf_token(client, f"/projects/{project.id}/data")
     project_id = project.id
     db.session.remove()
 
