@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from webapp import request_limits
 from webapp.config import INSTANCE_DIR, Config
-from webapp.dbutil import WRITE_TRANSACTION_OPTION
+from webapp.db_retry import RetryingFlask
 from webapp.hooks import load_listeners
 from webapp.instance_keys import check_keys
 from webapp.security_headers import init_security_headers
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
-    app = Flask(
+    app = RetryingFlask(
         __name__,
         template_folder="../templates",
         static_folder="../static",
@@ -39,10 +37,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from webapp import auth_loader  # noqa: F401 - registers the user loaders
+    from webapp import db_engine
     from webapp.data_manager.search_index import include_object
     from webapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        db_engine.register(app, db.engine)
     # The search index (FTS5 table, tsvector column) is made by its migration, not the models.
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), include_object=include_object)
     login_manager.init_app(app)
@@ -74,29 +75,3 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(secrets_cli)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers run beside the writer; foreign keys make cascades real."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    # Let SQLAlchemy emit BEGIN itself, so a write transaction can BEGIN IMMEDIATE.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # WAL's recommended level: commits no longer fsync; a power cut may lose the last
-    # transactions but never corrupts the database.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn) -> None:
-    if conn.dialect.name != "sqlite":
-        return
-    immediate = conn.get_execution_options().get(WRITE_TRANSACTION_OPTION)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

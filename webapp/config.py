@@ -31,6 +31,8 @@ class Config:
     QUORUM_LEGACY_SECRET_KEY = os.environ.get("QUORUM_LEGACY_SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # SQLite: how long a writer waits for the write lock before its request is retried once.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("QUORUM_SQLITE_BUSY_TIMEOUT_MS", "10000"))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     # Cookies (issue 13): no cross-site sends, no script access, HTTPS-only when served over it.
     SESSION_COOKIE_SAMESITE = REMEMBER_COOKIE_SAMESITE = "Lax"

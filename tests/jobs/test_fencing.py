@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from tests.ml.conftest import choice_item
 from webapp.ml import predict
+from webapp.ml.autolabel import run_autolabel, settings_of
 from webapp.ml.jobs import (
     ClaimLost, claim_next, enqueue, fence, job_handler, recover_stale_jobs, report_progress, run_job,
 )
 from webapp.ml.training import enqueue_training, train_builtin
-from webapp.models import Prediction
+from webapp.models import Annotation, AutolabelDecision, Prediction
 from webapp.models._types import utcnow
 from webapp.models.ml import BackgroundJob, JobStatus, ModelVersion
 
@@ -114,3 +116,20 @@ def test_issue_13_point_8_a_prediction_job_failed_mid_run_stops_writing(session,
     assert (row.status, row.progress, row.total) == (JobStatus.FAILED, 10, 30)
     assert "gave up" in row.message
     assert session.scalar(select(func.count()).select_from(Prediction)) == 10
+
+
+def test_issue_13_point_8_a_reclaimed_autolabel_job_accepts_no_batch(session, tiny):
+    """AL-1 run as a job: once another worker holds the claim, no batch is committed."""
+    for task in tiny.tasks[20:]:
+        session.add(Prediction(task_id=task.id, project_id=tiny.project.id, model_version="v1",
+                               result=[{**choice_item("pos"), "score": 0.95}], score=0.95))
+    settings = settings_of(session, tiny.project.id)
+    settings.enabled, settings.threshold = True, 0.9
+    session.commit()
+    job = _claimed(session, tiny.project.id, kind="autolabel")
+    _another_worker_takes_over(session, job.id)
+    with pytest.raises(ClaimLost):
+        run_autolabel(session, tiny.project, "v1", job=job)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(AutolabelDecision)) == 0
+    assert session.scalar(select(func.count()).select_from(Annotation)) == 20  # the people's, only

@@ -19,7 +19,7 @@ send the browser elsewhere. It commits its own work. `asks="annotator"` or
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -27,13 +27,12 @@ from sqlalchemy.orm import Session
 
 from webapp.access import Action
 from webapp.assignments import AssignmentError, Selection, assign, unassign
-from webapp.dbutil import begin_write
+from webapp.dbutil import batches, begin_write
 from webapp.hooks import TasksChange, TasksEvent, tasks_changed
 from webapp.labels_in_use import update_labels_in_use
 from webapp.models import Annotation, AssignmentKind, Project, Task, User
 from webapp.quality.ground_truth import set_ground_truth_of
 
-CHUNK = 500  # ids per statement: well under every driver's parameter limit
 STREAM_SELECTION_LIMIT = 100
 
 
@@ -92,26 +91,23 @@ def run_action(
     return outcome if isinstance(outcome, ActionResult) else ActionResult(outcome)
 
 
-def chunked(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
 def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def delete_tasks(session: Session, project: Project, user: User, task_ids: list[int]) -> str:
-    """Delete the tasks with their annotations, keeping the labels-in-use cache (LBL-2)."""
+    """Delete the tasks with their annotations, keeping the labels-in-use cache (LBL-2);
+    one short write transaction per batch."""
     deleted = 0
-    for chunk in chunked(task_ids):
-        for (result,) in session.execute(select(Annotation.result).where(Annotation.task_id.in_(chunk))):
+    for batch in batches(session, task_ids):
+        _lock_tasks(session, project, batch)
+        for (result,) in session.execute(select(Annotation.result).where(Annotation.task_id.in_(batch))):
             update_labels_in_use(project, result, None)
-        tasks_changed(session, TasksEvent(TasksChange.DELETED, project, tuple(chunk), user.id))
+        tasks_changed(session, TasksEvent(TasksChange.DELETED, project, tuple(batch), user.id))
         deleted += len(session.scalars(
-            delete(Task).where(Task.project_id == project.id, Task.id.in_(chunk)).returning(Task.id)
+            delete(Task).where(Task.project_id == project.id, Task.id.in_(batch)).returning(Task.id)
         ).all())
-    session.commit()
+        session.commit()
     return f"Deleted {_plural(deleted, 'task')}."
 
 
@@ -120,33 +116,33 @@ def _assigner(kind: AssignmentKind, add: bool) -> ActionFunc:
         if not user_ids:
             raise AssignmentError(f"Choose at least one {kind.value}.")
         changed = sum(
-            assign(session, project, Selection(included=chunk), user_ids, kind) if add
-            else unassign(session, project, Selection(included=chunk), user_ids, kind)
-            for chunk in chunked(task_ids)
+            assign(session, project, Selection(included=batch), user_ids, kind) if add
+            else unassign(session, project, Selection(included=batch), user_ids, kind)
+            for batch in batches(session, task_ids)  # each commits: one short transaction per batch
         )
         verb = "Added" if add else "Removed"
         return f"{verb} {_plural(changed, kind.value + ' assignment')}."
     return run
 
 
-def _lock_tasks(session: Session, project: Project, chunk: list[int]) -> None:
+def _lock_tasks(session: Session, project: Project, batch: list[int]) -> None:
     """The writers' lock order: the project row, then the tasks (in id order)."""
     begin_write(session)
     session.scalar(select(Project.id).where(Project.id == project.id).with_for_update())
     session.scalars(
-        select(Task.id).where(Task.project_id == project.id, Task.id.in_(chunk)).order_by(Task.id).with_for_update()
+        select(Task.id).where(Task.project_id == project.id, Task.id.in_(batch)).order_by(Task.id).with_for_update()
     ).all()
 
 
 def mark_ground_truth(session: Session, project: Project, user: User, task_ids: list[int]) -> str:
     """Mark each task's most recent submitted (non-cancelled) annotation as its ground
-    truth, through the quality rule (one per task, QA-6); one transaction per chunk."""
+    truth, through the quality rule (one per task, QA-6); one transaction per batch."""
     marked = 0
-    for chunk in chunked(task_ids):
-        _lock_tasks(session, project, chunk)
+    for batch in batches(session, task_ids):
+        _lock_tasks(session, project, batch)
         latest = session.scalars(
             select(func.max(Annotation.id))
-            .where(Annotation.task_id.in_(chunk), Annotation.was_cancelled.is_(False))
+            .where(Annotation.task_id.in_(batch), Annotation.was_cancelled.is_(False))
             .group_by(Annotation.task_id)
         ).all()
         marked += set_ground_truth_of(session, latest, True)
@@ -155,10 +151,10 @@ def mark_ground_truth(session: Session, project: Project, user: User, task_ids: 
 
 
 def unmark_ground_truth(session: Session, project: Project, user: User, task_ids: list[int]) -> str:
-    for chunk in chunked(task_ids):
-        _lock_tasks(session, project, chunk)
+    for batch in batches(session, task_ids):
+        _lock_tasks(session, project, batch)
         marked = session.scalars(
-            select(Annotation.id).where(Annotation.task_id.in_(chunk), Annotation.ground_truth.is_(True))
+            select(Annotation.id).where(Annotation.task_id.in_(batch), Annotation.ground_truth.is_(True))
         ).all()
         set_ground_truth_of(session, marked, False)
         session.commit()

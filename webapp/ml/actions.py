@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from webapp.data_manager import register_action
-from webapp.dbutil import lock_project
 from webapp.ml.predict import predict_tasks
 from webapp.ml.predictions import create_annotations_from_predictions
 from webapp.ml.sources import chosen_version
@@ -25,9 +24,7 @@ def annotations_from_predictions(session: Session, project: Project, user: User,
     version = chosen_version(session, project)
     if version is None:
         return "This project has no predictions yet."
-    lock_project(session, project.id)  # its counters change with each annotation
-    made = create_annotations_from_predictions(session, project, task_ids, version, user.id)
-    session.commit()
+    made = create_annotations_from_predictions(session, project, task_ids, version, user.id)  # commits
     return f"Created {made} annotation(s) from the predictions of {version}."
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from webapp.dbutil import lock_project
-from webapp.ml.jobs import enqueue, job_handler
+from webapp.dbutil import batches, lock_project
+from webapp.ml.jobs import enqueue, fence, job_handler
 from webapp.ml.predictions import annotate_from_prediction
 from webapp.ml.scoring import result_agreement
 from webapp.models import Annotation, Prediction, Project, Task
@@ -107,40 +107,56 @@ def enqueue_autolabel(session: Session, project_id: int, model_version: str) -> 
                    dedupe_key=f"autolabel:{project_id}")
 
 
-def run_autolabel(session: Session, project: Project, model_version: str, rng: random.Random | None = None) -> dict:
-    """Decide every confident, untouched task once: audit it or (unless paused) accept it."""
+def _undecided(project_id: int, model_version: str, threshold: float) -> list:
+    """Confident predictions on untouched tasks that have no decision yet."""
+    return [Task.project_id == project_id, Task.total_annotations == 0, Task.is_labeled.is_(False),
+            Prediction.model_version == model_version, Prediction.score >= threshold,
+            ~exists().where(AutolabelDecision.task_id == Task.id)]
+
+
+def run_autolabel(session: Session, project: Project, model_version: str, rng: random.Random | None = None,
+                  job: BackgroundJob | None = None) -> dict:
+    """Decide every confident, untouched task once: audit it or (unless paused) accept it.
+    One short write transaction per batch of tasks (each committed), the conditions read
+    again under the lock, so annotators and other writers get in between batches. Run as
+    `job`, each batch commits only while the job's claim is current (ClaimLost otherwise)."""
     settings = settings_of(session, project.id)
     if not settings.enabled:
         return {"auto": 0, "audit": 0, "paused": False}
     paused = audit_figures(session, project.id).paused
+    project_id, audit_fraction = project.id, settings.audit_fraction
+    conditions = _undecided(project_id, model_version, settings.threshold)
+    candidates = list(session.scalars(
+        select(Task.id).join(Prediction, Prediction.task_id == Task.id).where(*conditions).order_by(Task.id).distinct()
+    ))
     rng = rng or random.Random()
-    rows = session.execute(
-        select(Task, Prediction)
-        .join(Prediction, Prediction.task_id == Task.id)
-        .where(Task.project_id == project.id, Task.total_annotations == 0, Task.is_labeled.is_(False),
-               Prediction.model_version == model_version, Prediction.score >= settings.threshold,
-               ~exists().where(AutolabelDecision.task_id == Task.id))
-        .order_by(Task.id)
-    ).all()
     done = {AutolabelState.AUTO: 0, AutolabelState.AUDIT: 0}
-    for task, prediction in rows:
-        audit = rng.random() < settings.audit_fraction
-        if not audit and paused:
-            continue  # left undecided: accepted later if the audit recovers
-        state = AutolabelState.AUDIT if audit else AutolabelState.AUTO
-        session.add(AutolabelDecision(task_id=task.id, project_id=project.id, state=state,
-                                      prediction_id=prediction.id))
-        if state is AutolabelState.AUTO:
-            annotate_from_prediction(session, project, task, prediction, None, from_model=True)
-        done[state] += 1
+    for batch in batches(session, candidates):
+        project = lock_project(session, project_id)  # its counters change with each annotation
+        rows = session.execute(
+            select(Task, Prediction).join(Prediction, Prediction.task_id == Task.id)
+            .where(Task.id.in_(batch), *conditions).order_by(Task.id)
+        ).all()
+        for task, prediction in rows:
+            audit = rng.random() < audit_fraction
+            if not audit and paused:
+                continue  # left undecided: accepted later if the audit recovers
+            state = AutolabelState.AUDIT if audit else AutolabelState.AUTO
+            session.add(AutolabelDecision(task_id=task.id, project_id=project_id, state=state,
+                                          prediction_id=prediction.id))
+            if state is AutolabelState.AUTO:
+                annotate_from_prediction(session, project, task, prediction, None, from_model=True)
+            done[state] += 1
+        if job is not None:
+            fence(session, job)
+        session.commit()
     return {"auto": done[AutolabelState.AUTO], "audit": done[AutolabelState.AUDIT], "paused": paused}
 
 
 @job_handler(AUTOLABEL_JOB)
 def autolabel_job(session: Session, job: BackgroundJob) -> str:
-    project = lock_project(session, job.project_id)  # its counters change with each annotation
-    counts = run_autolabel(session, project, job.params["model_version"])
-    session.commit()
+    project = session.get(Project, job.project_id)
+    counts = run_autolabel(session, project, job.params["model_version"], job=job)  # commits batch by batch
     if counts["paused"]:
         return f"Auto-acceptance paused (audit accuracy under the floor); {counts['audit']} sent to audit."
     return f"Auto-labeled {counts['auto']} task(s); {counts['audit']} sent to audit."

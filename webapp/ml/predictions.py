@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from webapp.dbutil import batches, begin_write, lock_project
 from webapp.hooks import AnnotationChange, AnnotationEvent, annotation_changed
 from webapp.labels_in_use import update_labels_in_use
 from webapp.ml.predict import recount_predictions
@@ -53,16 +54,21 @@ def ground_truth_accuracy(session: Session, project_id: int) -> dict[str, tuple[
 
 
 def delete_prediction_set(session: Session, project_id: int, model_version: str) -> int:
-    """Bulk delete one set and recount the affected tasks; returns how many went."""
-    task_ids = session.scalars(
+    """Delete one set and recount the affected tasks, one short write transaction per
+    batch of tasks (each committed); returns how many went."""
+    task_ids = list(session.scalars(
         select(Prediction.task_id).where(Prediction.project_id == project_id,
                                          Prediction.model_version == model_version).distinct()
-    ).all()
-    gone = session.execute(
-        delete(Prediction).where(Prediction.project_id == project_id, Prediction.model_version == model_version)
-    ).rowcount
-    for start in range(0, len(task_ids), 1000):
-        recount_predictions(session, task_ids[start:start + 1000])
+    ))
+    gone = 0
+    for batch in batches(session, task_ids):
+        begin_write(session)
+        gone += session.execute(
+            delete(Prediction).where(Prediction.project_id == project_id, Prediction.model_version == model_version,
+                                     Prediction.task_id.in_(batch))
+        ).rowcount
+        recount_predictions(session, batch)
+        session.commit()
     return gone
 
 
@@ -90,14 +96,22 @@ def annotate_from_prediction(session: Session, project: Project, task: Task, pre
 def create_annotations_from_predictions(session: Session, project: Project, task_ids: list[int],
                                         model_version: str, user_id: int) -> int:
     """The Data Manager bulk action: the user's annotation from the set's prediction, for
-    each task the user has not annotated yet. Flushed; the caller commits."""
+    each task the user has not annotated yet. One short write transaction per batch of
+    tasks, each committed, so annotators' submits interleave with a long run."""
+    project_id = project.id
+    return sum(_annotate_batch(session, project_id, batch, model_version, user_id) for batch in batches(session, task_ids))
+
+
+def _annotate_batch(session: Session, project_id: int, task_ids: list[int], model_version: str, user_id: int) -> int:
+    project = lock_project(session, project_id)  # its counters change with each annotation
     already = set(session.scalars(
         select(Annotation.task_id).where(Annotation.task_id.in_(task_ids), Annotation.completed_by_id == user_id)
     ))
     made = 0
-    for task in session.scalars(select(Task).where(Task.id.in_(task_ids), Task.project_id == project.id)):
+    for task in session.scalars(select(Task).where(Task.id.in_(task_ids), Task.project_id == project_id)).all():
         prediction = latest_prediction(session, task.id, model_version)
         if prediction is not None and task.id not in already:
             annotate_from_prediction(session, project, task, prediction, user_id)
             made += 1
+    session.commit()
     return made
