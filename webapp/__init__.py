@@ -27,12 +27,23 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _register_cli(app)
     _register_template_filters(app)
     init_security_headers(app)
+    _trust_proxies(app)
     load_listeners()
     if app.config["SCHEDULER_ENABLED"]:
         from webapp.jobs import start_scheduler_when_serving
 
         start_scheduler_when_serving(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N proxies, take the client address and scheme from their X-Forwarded headers;
+    never by default, or any client could choose its own address."""
+    hops = app.config["QUORUM_TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -38,6 +38,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = REMEMBER_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = os.environ.get("QUORUM_SECURE_COOKIES", "0") == "1"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none),
+    # so login throttling sees the client's address and HSTS the original scheme.
+    QUORUM_TRUSTED_PROXIES = int(os.environ.get("QUORUM_TRUSTED_PROXIES", "0"))
     REMEMBER_COOKIE_DURATION = timedelta(days=30)  # also how long a login row lives
     # Failed logins allowed per account and per client address (webapp/views/auth.py);
     # counters in Redis when set, so every worker shares them.

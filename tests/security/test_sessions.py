@@ -178,3 +178,19 @@ def test_next_keeps_a_local_path__issue_13_point_3(client, factory):
         data={"email": factory.user().email, "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/projects/?page=2"
+
+
+@pytest.mark.parametrize("hops, expected", [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_forwarded_address_is_trusted_only_behind_configured_proxies__issue_13_point_3(hops, expected):
+    """Per-address throttling needs the client's address behind a proxy, and must not let a
+    client pick its own address when no proxy is configured."""
+    from flask import Flask, request
+
+    from webapp import _trust_proxies
+
+    probe = Flask("probe")
+    probe.config["QUORUM_TRUSTED_PROXIES"] = hops
+    probe.add_url_rule("/", view_func=lambda: request.remote_addr)
+    _trust_proxies(probe)
+    answer = probe.test_client().get("/", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert answer.get_data(as_text=True) == expected
