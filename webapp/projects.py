@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.accounts import sandbox_of
@@ -12,7 +12,7 @@ from webapp.hooks import TasksChange, TasksEvent, tasks_changed
 from webapp.input_limits import control_characters
 from webapp.labeling import ConfigError, parse_config
 from webapp.labeling.templates import NLP_TEMPLATES
-from webapp.models import Annotation, Project, ProjectMember, Task, User, Workspace
+from webapp.models import Project, ProjectMember, Task, User, Workspace
 from webapp.models.project import DEFAULT_COLOR
 
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

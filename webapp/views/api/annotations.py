@@ -1,7 +1,6 @@
 """Annotations: create (was_cancelled=true is a skip), read, change, delete."""
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest

@@ -13,7 +13,7 @@ from webapp.models import Annotation, Project, Review, ReviewAction
 from webapp.review import ReviewError, decision_from, next_task_to_review, review_annotation, task_for_review
 from webapp.views.api import route
 from webapp.views.api.projects import json_body
-from webapp.views.api.serializers import iso, task_json
+from webapp.views.api.serializers import task_json
 
 def review_json(r: Review) -> dict:
     """The review object webhooks send, plus the names this API takes (`remove`, `previous_result`)."""
