@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev
 # SECRET_KEY and QUORUM_ENCRYPTION_KEYS: generated into instance/ (mode 0600) on first
 # start when the environment gives none; the app refuses to start without strong keys.
 keys: install
-	$(BIN)/python -c 'from webapp.instance_keys import main; main()'
+	$(BIN)/python -c 'from webapp.config import INSTANCE_DIR; from webapp.instance_keys import main; main(INSTANCE_DIR)'
 
 migrate: keys
 	$(BIN)/flask db upgrade

@@ -78,9 +78,7 @@ def check_keys(config: Mapping) -> None:
                            "'Security and hardening'), or run `make run` once to generate them into instance/.")
 
 
-def main() -> None:
-    """`make keys`: the app's own instance/ folder gets its missing keys."""
-    from webapp.config import INSTANCE_DIR  # here: webapp.config itself imports this module
-
-    for written in ensure_instance_keys(INSTANCE_DIR):
+def main(instance_dir: Path) -> None:
+    """`make keys`: the app's own instance/ folder (webapp.config.INSTANCE_DIR) gets its missing keys."""
+    for written in ensure_instance_keys(instance_dir):
         print(f"Generated {written} (mode 0600).")
