@@ -34,11 +34,9 @@ migrate: keys
 seed: migrate
 	$(BIN)/flask seed demo
 
+# The URL is announced once the server listens (bin/announce_when_listening.py polls the port).
 run: seed
-	@echo ""
-	@echo "Quorum is serving on http://$(HOST):$(PORT)/"
-	@echo "Log in as manager@quorum.local (manager) or annotator1@quorum.local (annotator)."
-	@echo ""
+	@$(BIN)/python bin/announce_when_listening.py $(HOST) $(PORT) &
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not used).
@@ -54,6 +52,7 @@ bench: install-dev keys
 	$(BIN)/python bench/next_task.py
 	$(BIN)/python bench/data_manager.py
 	$(BIN)/python bench/ml.py
+	$(BIN)/python bench/import_time.py
 
 clean:
 	rm -rf $(VENV) instance

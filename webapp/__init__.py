@@ -6,7 +6,6 @@ from flask import Flask
 from webapp import request_limits
 from webapp.config import INSTANCE_DIR, Config
 from webapp.db_retry import RetryingFlask
-from webapp.hooks import load_listeners
 from webapp.instance_keys import check_keys
 from webapp.security_headers import init_security_headers
 
@@ -28,7 +27,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _register_template_filters(app)
     init_security_headers(app)
     _trust_proxies(app)
-    load_listeners()
+    _install_event_listeners()
     if app.config["SCHEDULER_ENABLED"]:
         from webapp.jobs import start_scheduler_when_serving
 
@@ -71,6 +70,13 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     settings.register(app)
     api.register(app)
+
+
+def _install_event_listeners() -> None:
+    from webapp import hooks
+    from webapp.event_registry import LISTENERS
+
+    hooks.install(LISTENERS)  # one ordered registry, not import order (issue 14 point 2)
 
 
 def _register_template_filters(app: Flask) -> None:

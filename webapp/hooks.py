@@ -1,21 +1,22 @@
-"""In-process domain events, so quality, models and webhooks react to annotation and task
-changes without the annotation service knowing them.
+"""In-process domain events, so quality, models and webhooks react to annotation, task and
+project changes without the writer knowing them.
 
 Listeners run inside the writer's transaction (before its commit): they may add rows or
-change counters, and must stay cheap (queue background work instead of doing it).
+change counters, and must stay cheap (queue background work instead of doing it). Which
+listeners run, and in which order, is decided in one place: webapp/event_registry.py,
+installed by create_app (issue 14 point 2). No module registers itself by being imported.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Generic, TypeVar
-from importlib import import_module
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.models import Annotation, Project, Review, Task
+from webapp.models import Annotation, Project, Review, Task, User
 
 E = TypeVar("E")
 
@@ -47,6 +48,9 @@ class TasksEvent:
     project: Project
     task_ids: tuple[int, ...]
     actor_id: int | None
+    # What the created tasks came from, for a listener that records it in the same
+    # transaction (a storage sync passes the object's key row: STO-1).
+    origin: Any = None
 
 
 class ReviewChange(str, Enum):
@@ -87,6 +91,15 @@ class TrainingEvent:
     job_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ProjectUpdatedEvent:
+    """A settings save (or another project change) that changed these API fields."""
+
+    project: Project
+    actor: User | None
+    fields: tuple[str, ...]
+
+
 class _Channel(Generic[E]):
     """The listeners of one kind of event, called in registration order."""
 
@@ -106,33 +119,50 @@ class _Channel(Generic[E]):
         for listener in self._listeners:
             listener(session, event)
 
+    def clear(self) -> None:
+        self._listeners.clear()
+
+    @property
+    def listeners(self) -> list[Callable[[Session, E], None]]:
+        return list(self._listeners)
+
 
 _annotations: _Channel[AnnotationEvent] = _Channel()
 _tasks: _Channel[TasksEvent] = _Channel()
 _reviews: _Channel[ReviewEvent] = _Channel()
 _trainings: _Channel[TrainingEvent] = _Channel()
+_projects: _Channel[ProjectUpdatedEvent] = _Channel()
+_CHANNELS = (_annotations, _tasks, _reviews, _trainings, _projects)
 
 on_annotation_change, annotation_changed = _annotations.register, _annotations.emit
 on_tasks_change, tasks_changed = _tasks.register, _tasks.emit
 on_review_change, review_changed = _reviews.register, _reviews.emit
 on_training_started, training_started = _trainings.register, _trainings.emit
+on_project_updated, project_updated = _projects.register, _projects.emit
+CHANNEL_OF = {
+    AnnotationEvent: _annotations, TasksEvent: _tasks, ReviewEvent: _reviews,
+    TrainingEvent: _trainings, ProjectUpdatedEvent: _projects,
+}
 
 
 def remove_listener(listener: Callable) -> None:
     """Unregister a listener from whichever event it listens to (tests add their own)."""
-    for channel in (_annotations, _tasks, _reviews, _trainings):
+    for channel in _CHANNELS:
         channel.unregister(listener)
 
 
-# Modules that register listeners on import; create_app loads them once.
-LISTENER_MODULES = (
-    "webapp.quality.listeners",
-    "webapp.ml.listeners",
-    "webapp.integrations.listeners",
-    "webapp.queue.listeners",
-)
+def install(listeners: Iterable[tuple[type, Callable[[Session, Any], None]]]) -> None:
+    """Make these (event type, listener) pairs the only listeners, called in this order.
+
+    create_app calls it with webapp.event_registry.LISTENERS; calling it again (a second
+    app in the same process) gives the same registry, not a doubled one.
+    """
+    for channel in _CHANNELS:
+        channel.clear()
+    for event_type, listener in listeners:
+        CHANNEL_OF[event_type].register(listener)
 
 
-def load_listeners() -> None:
-    for name in LISTENER_MODULES:
-        import_module(name)
+def listeners_of(event_type: type) -> list[Callable]:
+    """The listeners of one kind of event, in calling order (tests assert it)."""
+    return CHANNEL_OF[event_type].listeners

@@ -1,11 +1,12 @@
 """PROJECT_UPDATED events: every settings save records who changed which fields (issue 3,
-item 9); the General history lists them and the webhooks work will deliver them."""
+item 9); the General history lists them, and the event goes out through the event
+channels (webapp/hooks.py), where the webhooks listener delivers it (issue 14 point 1)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from webapp.integrations.listeners import project_updated_webhooks
+from webapp.hooks import ProjectUpdatedEvent, project_updated
 from webapp.models import Project, ProjectEvent, User
 from webapp.models.event import PROJECT_UPDATED
 
@@ -25,7 +26,7 @@ def record_project_updated(
         fields=sorted(set(fields)),
     )
     session.add(event)
-    project_updated_webhooks(session, project, fields)  # outbox row in the same transaction
+    project_updated(session, ProjectUpdatedEvent(project, actor, tuple(event.fields)))  # same transaction
     return event
 
 

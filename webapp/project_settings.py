@@ -127,6 +127,10 @@ SETTINGS: dict[str, Setting] = {
     "max_additional_annotators": Setting(
         "max_additional_annotators", fields.optional_int("max_additional_annotators", 0, 100), auto_only=True
     ),
+    # Model (ML-2); Label Studio's name for the same project field
+    "start_training_on_annotation_update": Setting(
+        "start_training_on_annotation_update", _bool("start_training_on_annotation_update")
+    ),
 }
 # Changing any of these changes each task's overlap or completion (QA-1, SKIP-3).
 OVERLAP_SETTINGS = {"maximum_annotations", "overlap_cohort_percentage", "distribution", "skip_queue"}

@@ -1,8 +1,10 @@
-"""The one save path of the settings forms and PATCH /api/projects/<id> (issue 3).
+"""The one save path of every settings tab (SettingsForm.save) and PATCH
+/api/projects/<id> (issue 3; issue 14 point 1).
 
 ``apply_settings`` handles the settings that are plain values; this adds the two that
 need more (the workspace needs the session and the user, the proxy password the app's
-QUORUM_ENCRYPTION_KEYS) and records a PROJECT_UPDATED event for whatever changed.
+QUORUM_ENCRYPTION_KEYS), records a PROJECT_UPDATED history row for whatever changed and
+emits it through the event channels (webhooks listen there).
 """
 from __future__ import annotations
 

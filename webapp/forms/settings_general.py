@@ -1,48 +1,18 @@
-"""Settings forms: the shared base, and the General section's form (GEN-1).
+"""The General section's form (GEN-1, GEN-2).
 
-The forms only collect values under their API names; validation is the domain's
-(``webapp.project_updates``), so a form and PATCH /api/projects/<id> answer with the
+It only collects values under their API names; validation is the domain's
+(``webapp.project_updates``), so the form and PATCH /api/projects/<id> answer with the
 same message.
 """
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, ColorField, PasswordField, SelectField, StringField, TextAreaField
 
 from webapp.accounts import sandbox_of, shared_workspaces
+from webapp.forms.settings_shared import SettingsForm
 from webapp.models import Project, User
-from webapp.project_updates import PROXY_PASSWORD, update_settings
-from webapp.projects import ProjectError
-from webapp.secret_box import SecretBox
-
-
-class SettingsForm(FlaskForm):
-    """A settings section's form; subclasses say which API changes they make."""
-
-    def changes(self) -> dict:
-        raise NotImplementedError
-
-    def save(self, session: Session, project: Project, actor: User, box: SecretBox) -> bool:
-        """On a valid submit, apply the changes and commit; False (errors shown) otherwise."""
-        if not self.validate_on_submit():
-            return False
-        try:
-            update_settings(session, project, actor, self.changes(), box=box)
-        except ProjectError as exc:
-            session.rollback()
-            self.add_domain_error(exc)
-            return False
-        session.commit()
-        return True
-
-    def add_domain_error(self, exc: ProjectError) -> None:
-        """Show the domain's message on the field it names (API name = field name)."""
-        field = self._fields.get(exc.field)
-        if field is None:
-            self.form_errors.append(exc.message)
-        else:
-            field.errors = [*field.errors, exc.message]
+from webapp.project_updates import PROXY_PASSWORD
 
 
 class GeneralForm(SettingsForm):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from wtforms import TextAreaField
 
-from webapp.forms.settings_general import SettingsForm
+from webapp.forms.settings_shared import SettingsForm
 
 
 class LabelingForm(SettingsForm):

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DecimalField, PasswordField, SelectField, Stri
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.forms.settings_shared import SettingsForm, setting_checkbox
 from webapp.input_limits import InputLimitError, parse_json
 from webapp.ml.connections import Connection, connection_problems
 from webapp.models.ml import ModelKind
@@ -93,10 +94,12 @@ class ModelConnectionForm(FlaskForm):
         self.extra_params.data = json.dumps(params) if params else ""
 
 
-class TrainOnSubmitForm(FlaskForm):
-    start_training_on_annotation_update = BooleanField(
-        "Start model training on annotation submission",
-        description="Each created or updated annotation queues a training run in the background.",
+class TrainOnSubmitForm(SettingsForm):
+    """The Model tab's project setting (ML-2), saved like every other tab's."""
+
+    start_training_on_annotation_update = setting_checkbox(
+        "Start model training on annotation submission", "start_training_on_annotation_update",
+        "Each created or updated annotation queues a training run in the background.",
     )
 
 

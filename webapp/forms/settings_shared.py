@@ -1,7 +1,10 @@
-"""What every settings form shares: fields validated by the SETTINGS registry's parsers.
+"""What every settings form shares: the one base class, its one save path, and fields
+validated by the SETTINGS registry's parsers.
 
 A field names its API setting with `Parsed("api_name")`; the form then validates with
-the same parser, and so the same message, as PATCH /api/projects/<id>.
+the same parser, and so the same message, as PATCH /api/projects/<id>. Every tab saves
+through SettingsForm.save -> project_updates.update_settings, like the API (issue 14
+point 1): validated, applied, recorded in the history and sent as PROJECT_UPDATED.
 """
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import NumberInput
 
-from webapp.models import Distribution
-from webapp.project_settings import SETTINGS, apply_settings, settings_json
+from sqlalchemy.orm import Session
+
+from webapp.models import Distribution, Project, User
+from webapp.project_settings import SETTINGS, settings_json
+from webapp.project_updates import update_settings
 from webapp.projects import ProjectError
+from webapp.secret_box import SecretBox
 
 
 class Parsed:
@@ -47,9 +54,10 @@ def number_field(label: str, api_name: str, widget=None, **kwargs) -> StringFiel
 
 
 class SettingsForm(FlaskForm):
-    """Starts from the stored values; a POST overrides the fields it sends."""
+    """A settings tab's form. Starts from the stored values (keyword arguments override
+    them, as in WTForms); a POST overrides the fields it sends."""
 
-    def __init__(self, project, *args, **kwargs):
+    def __init__(self, project: Project, *args, **kwargs):
         self.project = project
         super().__init__(*args, data=settings_json(project), **kwargs)
 
@@ -64,7 +72,30 @@ class SettingsForm(FlaskForm):
                     yield validator.api_name, field
 
     def changes(self) -> dict:
+        """The API changes this tab makes: its Parsed fields, unless a tab says otherwise."""
         return {api_name: field.data for api_name, field in self.setting_fields()}
+
+    def save(self, session: Session, actor: User, box: SecretBox) -> bool:
+        """On a valid submit, save through update_settings and commit; False otherwise,
+        with the domain's refusal on the field it names."""
+        if not self.validate_on_submit():
+            return False
+        try:
+            update_settings(session, self.project, actor, self.changes(), box=box)
+        except ProjectError as exc:
+            session.rollback()
+            self._add_domain_error(exc)
+            return False
+        session.commit()
+        return True
+
+    def _add_domain_error(self, exc: ProjectError) -> None:
+        """On the field the refusal names (its API name, or a field named so), else the form."""
+        field = dict(self.setting_fields()).get(exc.field) or self._fields.get(exc.field)
+        if field is None:
+            self.form_errors.append(exc.message)
+        else:
+            field.errors = [*field.errors, exc.message]
 
 
 class HelpRadioField(RadioField):
@@ -84,18 +115,3 @@ def setting_checkbox(label: str, api_name: str, help_text: str = "") -> BooleanF
 
 def instructions_field(label: str, api_name: str) -> TextAreaField:
     return TextAreaField(label, validators=[Parsed(api_name)], render_kw={"rows": 6})
-
-
-def save_form(session, form: SettingsForm) -> bool:
-    """Validate, apply through the registry, commit; a refusal lands on its field."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        apply_settings(form.project, form.changes())
-    except ProjectError as exc:
-        session.rollback()
-        field = dict((name, f) for name, f in form.setting_fields()).get(exc.field)
-        (field.errors if field is not None else form.form_errors).append(exc.message)
-        return False
-    session.commit()
-    return True

@@ -1,5 +1,5 @@
-"""Reactions of the integrations domain to annotation, task, review and training events
-(see webapp/hooks.py): webhook outbox rows, written in the changing transaction, and target
+"""Reactions of the integrations domain to annotation, task, review, training and project
+events (registered last in webapp/event_registry.py, so payloads show the final state): webhook outbox rows, written in the changing transaction, and target
 storages that write on every submit asking for a sync."""
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from webapp.hooks import (
-    AnnotationChange, AnnotationEvent, ReviewEvent, TasksEvent, TrainingEvent,
-    on_annotation_change, on_review_change, on_tasks_change, on_training_started,
+    AnnotationChange, AnnotationEvent, ProjectUpdatedEvent, ReviewEvent, TasksEvent, TrainingEvent,
 )
 from webapp.integrations.payloads import annotation_payload, project_payload, review_payload, task_payload
 from webapp.integrations.webhooks import enqueue
@@ -23,7 +22,6 @@ _ANNOTATION_ACTIONS = {
 }
 
 
-@on_annotation_change
 def annotation_webhooks(session: Session, event: AnnotationEvent) -> None:
     action = _ANNOTATION_ACTIONS[event.change]
     if event.change is AnnotationChange.DELETED:
@@ -40,7 +38,6 @@ def annotation_webhooks(session: Session, event: AnnotationEvent) -> None:
     _request_target_sync(session, event.project.id)
 
 
-@on_tasks_change
 def tasks_webhooks(session: Session, event: TasksEvent) -> None:
     # Ids only: an import of 100,000 tasks must not build a 100,000-task payload.
     enqueue(session, event.project.id, event.change.value, lambda: {
@@ -49,7 +46,6 @@ def tasks_webhooks(session: Session, event: TasksEvent) -> None:
     })
 
 
-@on_review_change
 def review_webhooks(session: Session, event: ReviewEvent) -> None:
     enqueue(session, event.project.id, event.change.value, lambda: {
         "review": review_payload(event.review),
@@ -59,17 +55,16 @@ def review_webhooks(session: Session, event: ReviewEvent) -> None:
     })
 
 
-@on_training_started
 def training_webhooks(session: Session, event: TrainingEvent) -> None:
     enqueue(session, event.project_id, "START_TRAINING", lambda: {
         "project": project_payload(session.get(Project, event.project_id)),
     })
 
 
-def project_updated_webhooks(session: Session, project, fields: list[str]) -> None:
-    """Called by record_project_updated, inside the settings save's transaction."""
-    enqueue(session, project.id, "PROJECT_UPDATED", lambda: {
-        "project": project_payload(project), "fields": sorted(set(fields)),
+def project_updated_webhooks(session: Session, event: ProjectUpdatedEvent) -> None:
+    """Inside the settings save's transaction (webapp/project_events.py)."""
+    enqueue(session, event.project.id, "PROJECT_UPDATED", lambda: {
+        "project": project_payload(event.project), "fields": sorted(set(event.fields)),
     })
 
 

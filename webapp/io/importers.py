@@ -73,12 +73,14 @@ def import_records(
     user: User,
     records: list | dict,
     source: str = "request body",
+    origin: object = None,
 ) -> ImportResult:
-    """Import the API's JSON body: a list of tasks or one task."""
+    """Import the API's JSON body: a list of tasks or one task. `origin` rides on the
+    TasksEvent, for a listener that records where the tasks came from (storage sync)."""
     started = time.perf_counter()
     config = parse_config(project.label_config)
     located = number_records(records, f"The {source}")
-    return _import(session, project, user, config, located, source, started)
+    return _import(session, project, user, config, located, source, started, origin)
 
 
 def _txt_field(config: LabelingConfig) -> str:
@@ -95,12 +97,13 @@ def _import(
     located: list[Located],
     source: str,
     started: float,
+    origin: object = None,
 ) -> ImportResult:
     if not located:
         raise TaskImportError(f"{source} contains no tasks.")
     checker = RecordChecker(config)
     tasks = [checker.check(where, record) for where, record in located]
-    _Writer(project, user, config).store(session, tasks)
+    _Writer(project, user, config).store(session, tasks, origin)
     return ImportResult(
         task_count=len(tasks),
         annotation_count=sum(len(t.annotations) for t in tasks),
@@ -119,7 +122,7 @@ class _Writer:
         self.config = config
         self.now = utcnow()
 
-    def store(self, session: Session, tasks: list[PreparedTask]) -> None:
+    def store(self, session: Session, tasks: list[PreparedTask], origin: object = None) -> None:
         """Insert everything in one write transaction and commit; roll back on any error."""
         try:
             project = lock_project(session, self.project_id)
@@ -128,7 +131,7 @@ class _Writer:
             for start in range(0, len(tasks), BATCH_SIZE):
                 ids += self._insert_batch(session, tasks[start : start + BATCH_SIZE])
             self._count_labels_in_use(session, tasks)
-            event = TasksEvent(TasksChange.CREATED, self.project, tuple(ids), self.user_id)
+            event = TasksEvent(TasksChange.CREATED, self.project, tuple(ids), self.user_id, origin)
             tasks_changed(session, event)
             session.commit()
         except BaseException:

@@ -16,18 +16,21 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.labeling import ControlType, LabelingConfig, ObjectType, parse_config
-from webapp.ml.builtin_classifier import TextClassifier
 from webapp.ml.dataset import task_text
 from webapp.ml.predict import latest_version
 from webapp.ml.sources import MODEL_PREFIX
 from webapp.ml.training import load_bundle, predict_results
 from webapp.models import Project, Task
 from webapp.models.ml import MLModel, ModelKind
+
+if TYPE_CHECKING:  # scikit-learn loads only when a bundle is unpickled (issue 14)
+    from webapp.ml.builtin_classifier import TextClassifier
 
 log = logging.getLogger(__name__)
 MAX_CONTEXT_ITEMS = 20

@@ -1,4 +1,4 @@
-"""Reactions of the ml domain to annotation and task changes (see webapp/hooks.py).
+"""Reactions of the ml domain to annotation and task changes (registered in webapp/event_registry.py).
 
 Training on submission (ML-2) only queues a debounced job in the writer's transaction;
 the scheduler's job runner trains, never the request thread.
@@ -8,12 +8,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.hooks import AnnotationChange, AnnotationEvent, on_annotation_change
+from webapp.hooks import AnnotationChange, AnnotationEvent
 from webapp.ml import actions  # noqa: F401 - registers the Data Manager bulk actions (ML-6)
 from webapp.models.ml import MLModel, ModelKind
 
 
-@on_annotation_change
 def train_on_submission(session: Session, event: AnnotationEvent) -> None:
     """ML-2: the built-in model queues a debounced training; an ML backend gets the
     annotation's ANNOTATION_CREATED/UPDATED webhook from a background job."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pickle
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,14 +18,16 @@ from webapp.hooks import TrainingEvent, training_started
 from webapp.integrations.payloads import annotation_payload, task_payload
 from webapp.labeling import ControlType, parse_config
 from webapp.ml import ml_backend
-from webapp.ml.builtin_classifier import TextClassifier
-from webapp.ml.builtin_ner import SpanTagger
 from webapp.ml.dataset import Examples, examples_for, human_annotations, task_text
 from webapp.ml.jobs import enqueue, fence, job_handler, report_progress
 from webapp.ml.scoring import choices_match, span_f1
 from webapp.models import Annotation, Project, Task
 from webapp.models._types import utcnow
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind, ModelVersion
+
+if TYPE_CHECKING:  # scikit-learn and spaCy load only where a model trains or predicts
+    from webapp.ml.builtin_classifier import TextClassifier
+    from webapp.ml.builtin_ner import SpanTagger
 
 TRAIN_JOB = "train"
 BACKEND_WEBHOOK_JOB = "ml_backend_webhook"
@@ -49,6 +52,10 @@ def enqueue_training(session: Session, model: MLModel) -> BackgroundJob:
 
 
 def _new_estimator(control):
+    # Imported here, not at the top: importing the web app must not load them (issue 14).
+    from webapp.ml.builtin_classifier import TextClassifier
+    from webapp.ml.builtin_ner import SpanTagger
+
     return TextClassifier(control.multiple) if control.type is ControlType.CHOICES else SpanTagger()
 
 

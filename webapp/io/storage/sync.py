@@ -2,7 +2,8 @@
 
 Source: every new object (by key) becomes tasks; its key and version are remembered, so a
 re-sync never imports it twice. The key row is written in the importer's own transaction
-(through the TasksEvent it fires before committing), so a crash at any point leaves either
+(the importer's TasksEvent carries it as its origin, and remember_object adds it
+before the commit), so a crash at any point leaves either
 the object's tasks and its key, or neither: never duplicated, never lost. A changed object
 keeps its tasks (re-importing would duplicate them) and is counted as skipped; an object
 that fails to import is not remembered, so the next sync retries it.
@@ -13,15 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, inspect, or_, select, update
 from sqlalchemy.orm import Session
 
-from webapp.hooks import TasksChange, TasksEvent, on_tasks_change
+from webapp.hooks import TasksChange, TasksEvent
 from webapp.input_limits import InputLimitError, parse_json
 from webapp.integrations.payloads import exported_annotation
 from webapp.io.errors import TaskImportError
@@ -34,7 +34,6 @@ from webapp.secret_box import SecretError, box_from_config
 
 LEASE = timedelta(hours=1)
 MAX_LOGGED_ERRORS = 50
-_PENDING_OBJECT = "quorum.storage_object"  # session.info key: the key row of the import under way
 
 
 @dataclass
@@ -146,33 +145,21 @@ def _sync_source(session: Session, storage: Storage, adapter, run: StorageSyncRu
             continue
         try:
             records = _records(storage.params, adapter.read(obj.key), obj.key)
-            with _remembered_by_import(session, StorageObject(storage_id=storage.id, key=obj.key, version=obj.version)):
-                result = import_records(session, project, owner, records, source=f"object {obj.key}")
+            key_row = StorageObject(storage_id=storage.id, key=obj.key, version=obj.version)
+            result = import_records(session, project, owner, records, source=f"object {obj.key}", origin=key_row)
         except (TaskImportError, ValueError) as exc:  # the importer rolled its writes back
             _log_error(run, obj.key, exc)
             continue
+        if inspect(key_row).transient:  # no listener took the origin: the key would be lost
+            raise RuntimeError("The import committed without its storage key row (STO-1).")
         run.created += result.task_count
         session.commit()  # progress: the run's counts are visible while it goes on
 
 
-@contextmanager
-def _remembered_by_import(session: Session, row: StorageObject) -> Iterator[None]:
-    """Have the next import write `row` in its own transaction (see _remember_object)."""
-    session.info[_PENDING_OBJECT] = row
-    try:
-        yield
-    finally:
-        leftover = session.info.pop(_PENDING_OBJECT, None)
-    if leftover is not None:  # the importer fired no event: the key would not be remembered
-        raise RuntimeError("The import committed without a TasksEvent; the storage key was not stored.")
-
-
-@on_tasks_change
-def _remember_object(session: Session, event: TasksEvent) -> None:
+def remember_object(session: Session, event: TasksEvent) -> None:
     """Runs inside the importer's transaction, before its commit (STO-1)."""
-    row = session.info.pop(_PENDING_OBJECT, None) if event.change is TasksChange.CREATED else None
-    if row is not None:
-        session.add(row)
+    if event.change is TasksChange.CREATED and isinstance(event.origin, StorageObject):
+        session.add(event.origin)
 
 
 def _records(params: dict, raw: bytes, key: str) -> list | dict:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
-from flask import Flask, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from webapp.access import Action, authorize_project
 from webapp.extensions import db
+from webapp.forms.settings_shared import SettingsForm
 from webapp.models import Project
+from webapp.secret_box import box_from_config
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ def register_section(section: Section) -> None:
 def settings_project(project_id: int) -> Project:
     """Only Owner, Administrator and Manager see and change settings."""
     return authorize_project(db.session, current_user, project_id, Action.MANAGE)
+
+
+def save_section(form: SettingsForm) -> bool:
+    """Every tab's save: the form's one path (update_settings), as the signed-in user."""
+    return form.save(db.session, current_user, box_from_config(current_app.config))
 
 
 def render_section(section_key: str, template: str, project: Project, status: int = 200, **context):

@@ -6,10 +6,9 @@ from flask_login import login_required
 
 from webapp.extensions import db
 from webapp.forms.settings_annotation import AnnotationForm
-from webapp.forms.settings_shared import save_form
 from webapp.labeling import sanitize_html
 from webapp.ml.sources import source_choices
-from webapp.views.settings import Section, register_section, render_section, settings_project
+from webapp.views.settings import Section, register_section, render_section, save_section, settings_project
 
 bp = Blueprint("settings_annotation", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("annotation", "Annotation", "settings_annotation.page"))
@@ -21,7 +20,7 @@ def page(project_id: int):
     project = settings_project(project_id)
     sources = source_choices(db.session, project.id)
     form = AnnotationForm(project, sources)
-    saved = save_form(db.session, form)
+    saved = save_section(form)
     if saved:
         form = AnnotationForm(project, sources, formdata=None)
     return render_section(

@@ -1,14 +1,13 @@
 """Settings section: General (GEN-1, GEN-2), with the project's change history."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from flask_login import current_user, login_required
 
 from webapp.extensions import db
 from webapp.forms.settings_general import GeneralForm
 from webapp.project_events import project_history
-from webapp.secret_box import box_from_config
-from webapp.views.settings import Section, register_section, render_section, settings_project
+from webapp.views.settings import Section, register_section, render_section, save_section, settings_project
 
 bp = Blueprint("settings_general", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("general", "General", "settings_general.page"))
@@ -18,9 +17,9 @@ register_section(Section("general", "General", "settings_general.page"))
 @login_required
 def page(project_id: int):
     project = settings_project(project_id)
-    form = GeneralForm(obj=project, workspace=project.workspace_id)
+    form = GeneralForm(project, workspace=project.workspace_id)
     form.set_workspace_choices(db.session, current_user, project)
-    saved = form.save(db.session, project, current_user, box_from_config(current_app.config))
+    saved = save_section(form)
     return render_section(
         "general", "general.html", project,
         form=form, saved=saved, history=project_history(db.session, project),

@@ -1,14 +1,12 @@
 """Settings section: Labeling interface (LBL-1..3): XML editor, templates, live preview."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template, request
+from flask_login import login_required
 
-from webapp.extensions import db
 from webapp.forms.settings_labeling import LabelingForm
 from webapp.labeling import NLP_TEMPLATES, ConfigError, parse_config, sample_task_data
-from webapp.secret_box import box_from_config
-from webapp.views.settings import Section, register_section, render_section, settings_project
+from webapp.views.settings import Section, register_section, render_section, save_section, settings_project
 
 bp = Blueprint("settings_labeling", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("labeling", "Labeling interface", "settings_labeling.page"))
@@ -19,11 +17,11 @@ register_section(Section("labeling", "Labeling interface", "settings_labeling.pa
 def page(project_id: int):
     """GET ?template=<key> fills the editor with a template; only Save stores it."""
     project = settings_project(project_id)
-    form = LabelingForm(obj=project)
+    form = LabelingForm(project)
     template = NLP_TEMPLATES.get(request.args.get("template", ""))
     if template and request.method == "GET":
         form.label_config.data = template.xml
-    saved = form.save(db.session, project, current_user, box_from_config(current_app.config))
+    saved = save_section(form)
     return render_section(
         "labeling", "labeling.html", project,
         form=form, saved=saved, templates=NLP_TEMPLATES, **preview_context(form.label_config.data),

@@ -18,7 +18,7 @@ from webapp.ml.remote import RemoteModelError
 from webapp.ml.sources import source_version
 from webapp.ml.training import TRAIN_JOB, enqueue_training
 from webapp.models.ml import MLModel, ModelKind, ModelVersion
-from webapp.views.settings import Section, register_section, render_section, settings_project
+from webapp.views.settings import Section, register_section, render_section, save_section, settings_project
 
 bp = Blueprint("settings_model", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("model", "Model", "settings_model.page"))
@@ -36,7 +36,7 @@ def _render(project, status: int = 200, **context):
     models = db.session.scalars(select(MLModel).where(MLModel.project_id == project.id).order_by(MLModel.id)).all()
     settings = settings_of(db.session, project.id)
     context.setdefault("connect_form", ModelConnectionForm(formdata=None, title="Built-in model"))
-    context.setdefault("train_form", TrainOnSubmitForm(formdata=None, obj=project))
+    context.setdefault("train_form", TrainOnSubmitForm(project, formdata=None))
     context.setdefault("autolabel_form", AutolabelForm(formdata=None, obj=settings))
     return render_section(
         "model", "model.html", project, status, models=models,
@@ -65,12 +65,8 @@ def autolabel_figures(project_id: int):
 def page(project_id: int):
     """GET shows the tab; POST saves "Start model training on annotation submission" (ML-2)."""
     project = settings_project(project_id)
-    form = TrainOnSubmitForm(obj=project)
-    saved = request.method == "POST" and form.validate_on_submit()
-    if saved:
-        project.start_training_on_annotation_update = form.start_training_on_annotation_update.data
-        db.session.commit()
-    return _render(project, train_form=form, saved=saved)
+    form = TrainOnSubmitForm(project)
+    return _render(project, train_form=form, saved=save_section(form))
 
 
 @bp.post("/model/connections")

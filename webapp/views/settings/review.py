@@ -4,11 +4,9 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import login_required
 
-from webapp.extensions import db
 from webapp.forms.settings_review import ReviewForm
-from webapp.forms.settings_shared import save_form
 from webapp.labeling import sanitize_html
-from webapp.views.settings import Section, register_section, render_section, settings_project
+from webapp.views.settings import Section, register_section, render_section, save_section, settings_project
 
 bp = Blueprint("settings_review", __name__, url_prefix="/projects/<int:project_id>/settings")
 register_section(Section("review", "Review", "settings_review.page"))
@@ -19,7 +17,7 @@ register_section(Section("review", "Review", "settings_review.page"))
 def page(project_id: int):
     project = settings_project(project_id)
     form = ReviewForm(project)
-    saved = save_form(db.session, form)
+    saved = save_section(form)
     if saved:
         form = ReviewForm(project, formdata=None)
     return render_section(
