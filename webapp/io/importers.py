@@ -39,6 +39,7 @@ class ImportResult:
     annotation_count: int
     prediction_count: int
     seconds: float
+    task_ids: list[int]  # in the records' order: the API's task create answers with its task
 
 
 @contextmanager
@@ -100,12 +101,13 @@ def _import(
         raise TaskImportError(f"{source} contains no tasks.")
     checker = RecordChecker(config)
     tasks = [checker.check(where, record) for where, record in located]
-    _Writer(project, user, config).store(session, tasks)
+    ids = _Writer(project, user, config).store(session, tasks)
     return ImportResult(
         task_count=len(tasks),
         annotation_count=sum(len(t.annotations) for t in tasks),
         prediction_count=sum(len(t.predictions) for t in tasks),
         seconds=time.perf_counter() - started,
+        task_ids=ids,
     )
 
 
@@ -119,8 +121,9 @@ class _Writer:
         self.config = config
         self.now = utcnow()
 
-    def store(self, session: Session, tasks: list[PreparedTask]) -> None:
-        """Insert everything in one write transaction and commit; roll back on any error."""
+    def store(self, session: Session, tasks: list[PreparedTask]) -> list[int]:
+        """Insert everything in one write transaction and commit, returning the new task
+        ids; roll back on any error."""
         try:
             project = lock_project(session, self.project_id)
             add_tasks(project, len(tasks), sum(_submitted(t) for t in tasks))
@@ -134,6 +137,7 @@ class _Writer:
         except BaseException:
             session.rollback()
             raise
+        return ids
 
     def _insert_batch(self, session: Session, batch: list[PreparedTask]) -> list[int]:
         # Core table inserts: the ORM's bulk path adds per-row bookkeeping we do not need.

@@ -122,9 +122,19 @@ def delete(webhook_id: int):
     return "", 204
 
 
+# Label Studio names local storage `localfiles` in its paths and `type` (issue 16 point 6);
+# `local` stays accepted.
+LABEL_STUDIO_KINDS = {"local": "localfiles"}
+OUR_KINDS = {ls: ours for ours, ls in LABEL_STUDIO_KINDS.items()}
+
+
+def our_kind(kind: str) -> str:
+    return OUR_KINDS.get(kind, kind)
+
+
 def storage_json(s: Storage) -> dict:
     return {
-        "id": s.id, "project": s.project_id, "type": s.kind, "role": s.role, "title": s.title,
+        "id": s.id, "project": s.project_id, "type": LABEL_STUDIO_KINDS.get(s.kind, s.kind), "role": s.role, "title": s.title,
         **{k: v for k, v in s.params.items()},
         "sync_interval_minutes": s.sync_interval_minutes, "write_on_submit": s.write_on_submit,
         "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at),
@@ -133,7 +143,8 @@ def storage_json(s: Storage) -> dict:
 
 @route("/storages/<kind>", methods=["POST"])
 def create_storage_view(kind: str):
-    """`kind` is local, s3 or redis; `role` is source (default) or target."""
+    """`kind` is localfiles (or local), s3 or redis; `role` is source (default) or target."""
+    kind = our_kind(kind)
     body = _body()
     project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
     reserved = ("project", "role", "title", "secret", "sync_interval_minutes", "write_on_submit")
@@ -155,7 +166,7 @@ def create_storage_view(kind: str):
 def sync(kind: str, storage_id: int):
     """Queues the sync for the background job, as the settings tab's button does."""
     storage = db.session.get(Storage, storage_id)
-    if storage is None or storage.kind != kind:
+    if storage is None or storage.kind != our_kind(kind):
         raise not_found()
     authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
     request_sync(storage)

@@ -59,8 +59,9 @@ def remove(project_id: int, user_id: int):
 
 @route("/users", methods=["GET"])
 def users():
-    """Organisation users (managers and up), filtered by ?search=."""
+    """Organisation users (managers and up), filtered by ?search=: a list, as Label
+    Studio's /api/users answers (issue 16 point 6)."""
     if not current_user.org_role.can_manage:
         raise Forbidden("Only managers and administrators list the organisation's users.")
     found = domain.search_users(db.session, current_user.organization_id, request.args.get("search", ""))
-    return {"count": len(found), "results": [user_json(u) for u in found]}
+    return [user_json(u) for u in found]

@@ -70,9 +70,14 @@ def update_model(model_id: int):
     return model_json(model)
 
 
+def _default_kind(body: dict) -> ModelKind:
+    """Label Studio's SDK sends no `kind` (issue 16 point 6): a URL names an ML backend."""
+    return ModelKind.ML_BACKEND if str(body.get("url") or "").strip() else ModelKind.BUILTIN
+
+
 def _connection(body: dict, model: MLModel) -> Connection:
     try:
-        kind = ModelKind(body.get("kind", ModelKind.BUILTIN.value))
+        kind = ModelKind(body.get("kind") or _default_kind(body).value)
     except ValueError:
         raise BadRequest(f"'kind' is one of {', '.join(k.value for k in ModelKind)}.") from None
     if not isinstance(body.get("extra_params", {}), dict):

@@ -116,7 +116,8 @@ def export(project_id: int):
     try:
         return export_response(
             project,
-            request.args.get("exportType", "JSON"),
+            # Label Studio's SDK sends export_type, its web UI exportType (issue 16 point 6).
+            request.args.get("export_type") or request.args.get("exportType", "JSON"),
             only_annotated=request.args.get("download_all_tasks", "false").lower() != "true",
         )
     except ExportError as exc:
