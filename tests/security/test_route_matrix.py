@@ -38,7 +38,8 @@ STATIC_FILE = "css/app.css"
 class Entry:
     manual: str
     auto: str | None = None  # None: as in Manual
-    phase: int = 1  # 0 reads, 1 writes, 2 deletions, 3 the project's deletion, 4 logout
+    # 0 reads, 1 writes, 2 deletions, 2.5 emptying the project, 3 its deletion, 4 logout
+    phase: float = 1
     query: str = ""  # formatted with the world's ids
     json: dict | None = None  # a JSON body (values formatted with the ids), else a form
     spare: bool = False  # the world's spare rows: a page and the API both delete one
@@ -187,6 +188,18 @@ ROUTES: dict[str, Entry] = {
     "api.ml_train_model": _with(MANAGE, json={}),
     "api.ml_batch_predict": _with(MANAGE, json={}),
     "api.ml_get_job": MANAGE,
+    "api.users_whoami": SIGNED_IN,
+    "api.users_version": SIGNED_IN,
+    "api.task_rows_list_page": _with(DATA_MANAGER, query="project={project_id}"),
+    "api.task_rows_create": _with(MANAGE, json=PROJECT_JSON | {"data": {"text": "New"}}),
+    "api.task_rows_update": _with(TASK_MANAGE, json={}),
+    "api.task_rows_delete": _with(TASK_MANAGE, phase=2, spare=True),
+    "api.task_rows_delete_all": _with(MANAGE, phase=2.5),
+    "api.predictions_list_predictions": _with(TASK_MANAGE, query="task={task_id}"),
+    "api.predictions_create": _with(TASK_MANAGE, json={"task": "{task_id}", "result": []}),
+    "api.predictions_read": TASK_MANAGE,
+    "api.predictions_update": _with(TASK_MANAGE, json={}),
+    "api.predictions_delete": _with(TASK_MANAGE, phase=2, spare=True),
 }
 
 
@@ -202,7 +215,7 @@ class Call:
     entry: Entry
 
     @property
-    def order(self) -> int:
+    def order(self) -> float:
         return 0 if self.method == "GET" and self.entry.phase < 3 else self.entry.phase
 
 

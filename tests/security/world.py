@@ -17,6 +17,7 @@ from webapp.models import (
     Distribution,
     MLModel,
     OrgRole,
+    Prediction,
     Project,
     Storage,
     Task,
@@ -74,7 +75,7 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
         factory.member(project, users[role])
     spare = factory.user(OrgRole.ANNOTATOR)  # the one the member routes remove
     factory.member(project, spare)
-    task, assigned = factory.tasks(project, ["Alice went home", "Alice stayed"])
+    task, assigned, spare_task = factory.tasks(project, ["Alice went home", "Alice stayed", "Alice left"])
     # The annotator labelled `task` while it was theirs, then a manager unassigned it.
     annotation = submit_annotation(session, task.id, users[Role.ANNOTATOR], Submission(result=NER))
     project.distribution = distribution
@@ -83,6 +84,8 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
     world = World(project, users, task, assigned, annotation)
     world.ids = _rows(session, project, spare) | {
         "project_id": project.id, "task_id": task.id, "annotation_id": annotation.id,
+        "spare_task_id": spare_task.id,  # the one the API's task deletion removes
+        **_predictions(session, task),
     }
     return world
 
@@ -105,6 +108,16 @@ def _rows(session, project: Project, spare: User) -> dict[str, int]:
     session.add_all(rows.values())
     session.commit()
     return {name: row.id for name, row in rows.items()} | {"user_id": spare.id, "kind": "local"}
+
+
+def _predictions(session, task: Task) -> dict[str, int]:
+    """Two predictions of the subject task (the API reads one and deletes the other),
+    under versions the API's create (default version "imported") does not replace."""
+    rows = {name: Prediction(task_id=task.id, project_id=task.project_id, result=[], model_version=version)
+            for name, version in (("prediction_id", "v1"), ("spare_prediction_id", "v2"))}
+    session.add_all(rows.values())
+    session.commit()
+    return {name: row.id for name, row in rows.items()}
 
 
 def tab_of(session, project: Project, user: User) -> int:
