@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_login import current_user
+from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from webapp.access import Action, authorize_project, may_create_projects, visible_projects
@@ -31,10 +32,19 @@ def project_error(exc: ProjectError):
 
 @route("/projects", methods=["GET"])
 def list_projects():
-    projects = db.session.scalars(visible_projects(current_user)).all()
+    """`{"count", "results"}`, paged by `page` and `page_size` (every project on page 1
+    without one); a page past the end is empty, where the SDK's pager stops."""
+    page = request.args.get("page", 1, type=int)
+    size = request.args.get("page_size", type=int)
+    if page < 1 or (size is not None and size < 1):
+        raise BadRequest("page and page_size must be >= 1.")
+    stmt = visible_projects(current_user)
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if size is not None:
+        stmt = stmt.offset((page - 1) * size).limit(size)
+    projects = db.session.scalars(stmt).all() if size is not None or page == 1 else []
     counts = project_counts(db.session, [p.id for p in projects])
-    results = [project_json(p, counts[p.id]) for p in projects]
-    return {"count": len(results), "results": results}
+    return {"count": count, "results": [project_json(p, counts[p.id]) for p in projects]}
 
 
 @route("/projects", methods=["POST"])

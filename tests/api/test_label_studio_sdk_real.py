@@ -1,0 +1,58 @@
+"""Label Studio's own SDK, label-studio-sdk 2.1.2 from the package registry, runs a
+user's script (label_studio_sdk_flow.py) unchanged against a live Quorum (issue 16
+point 1: tasks, predictions, annotations, whoami, users, version, export_type, ml).
+
+The SDK pins its own dependencies (pydantic, httpx...), so it gets a virtualenv of its
+own, built once and reused between runs (under ~/.cache/quorum, or QUORUM_LSSDK_VENV),
+as the label-studio-ml test does. A failed install fails the test: it is never skipped.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.e2e.conftest import live_server  # noqa: F401 - fixture
+from webapp.models import OrgRole, Prediction, Project, Task
+
+PACKAGES = ["label-studio-sdk==2.1.2"]
+VENV = Path(os.environ.get("QUORUM_LSSDK_VENV") or Path.home() / ".cache" / "quorum" / "label-studio-sdk-2.1.2")
+SCRIPT = Path(__file__).with_name("label_studio_sdk_flow.py")
+
+
+def _venv() -> Path:
+    """The SDK's virtualenv, installed once (a lock keeps concurrent runs apart)."""
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    marker = VENV / ".quorum-installed"
+    with open(VENV.parent / f"{VENV.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if marker.exists() and marker.read_text() == " ".join(PACKAGES):
+            return VENV
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
+        done = subprocess.run([str(VENV / "bin" / "python"), "-m", "pip", "install", "-q", *PACKAGES],
+                              capture_output=True, text=True, timeout=900)
+        if done.returncode != 0:
+            pytest.fail(f"pip install {' '.join(PACKAGES)} failed:\n{done.stderr[-3000:]}")
+        marker.write_text(" ".join(PACKAGES))
+    return VENV
+
+
+def test_label_studio_sdk_script_runs_unchanged__issue_16_point_1(session, factory, live_server):  # noqa: F811
+    manager = factory.user(OrgRole.MANAGER)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    done = subprocess.run([str(_venv() / "bin" / "python"), str(SCRIPT), live_server, manager.api_token],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-4000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    session.rollback()  # a fresh snapshot: the server wrote in its own transactions
+    project = session.get(Project, summary["project"])
+    assert project.title == "SDK flow, renamed" and project.created_by_id == summary["user"] == manager.id
+    assert (project.task_count, project.annotation_count, project.finished_task_count) == (0, 0, 0)
+    assert session.scalar(select(func.count()).select_from(Task).where(Task.project_id == project.id)) == 0
+    assert session.scalar(select(func.count()).select_from(Prediction).where(Prediction.project_id == project.id)) == 0
