@@ -1,7 +1,7 @@
 """A Label Studio user's script, run unchanged by label-studio-sdk 2.1.2 in its own
 virtualenv against a live Quorum (issue 16 point 1; test_label_studio_sdk_real.py).
 
-Argv: base URL, API token. Every call asserts what Label Studio would answer; the last
+Argv: base URL, API token, a directory local storages may use. Every call asserts what Label Studio would answer; the last
 line printed is a JSON summary the test checks against the database.
 """
 import csv
@@ -28,7 +28,7 @@ def refused(call, status: int) -> None:
     raise AssertionError(f"expected HTTP {status}")
 
 
-def main(base_url: str, token: str) -> dict:
+def main(base_url: str, token: str, files_root: str) -> dict:
     ls = LabelStudio(base_url=base_url, api_key=token)
     assert ls.versions.get().release
     me = ls.users.whoami()
@@ -79,6 +79,16 @@ def main(base_url: str, token: str) -> dict:
     refused(lambda: ls.ml.create(project=project.id, url="http://127.0.0.1:9"), 400)  # a backend, unreachable
     assert ls.ml.list(project=project.id) == []
 
+    source = ls.import_storage.local.create(project=project.id, path=files_root, title="In")
+    assert [s.id for s in ls.import_storage.local.list(project=project.id)] == [source.id]
+    assert ls.import_storage.local.get(id=source.id).type == "localfiles"
+    target = ls.export_storage.local.create(project=project.id, path=files_root, title="Out")
+    assert [s.id for s in ls.export_storage.local.list(project=project.id)] == [target.id]
+    assert ls.export_storage.local.get(id=target.id).path == files_root
+    ls.export_storage.local.delete(id=target.id)
+    ls.import_storage.local.delete(id=source.id)
+    assert ls.import_storage.local.list(project=project.id) == []
+
     ls.annotations.delete(id=annotation.id)
     refused(lambda: ls.annotations.get(id=annotation.id), 404)
     ls.tasks.delete(id=str(listed[0].id))
@@ -91,4 +101,4 @@ def main(base_url: str, token: str) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], sys.argv[2])))
+    print(json.dumps(main(*sys.argv[1:4])))

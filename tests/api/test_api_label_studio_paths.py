@@ -107,3 +107,33 @@ def test_localfiles_is_local_storage__issue_16_point_6(client, manager, project,
                          json={"project": project.id, "path": str(tmp_path)})
     assert answer.status_code == 201, answer.get_json()
     assert answer.get_json()["type"] == "localfiles"
+
+
+def test_storages_listed_and_read_in_label_studio_paths__issue_16_point_2(client, manager, project, tmp_path, app,
+                                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "QUORUM_LOCAL_FILES_ROOT", str(tmp_path))
+    source = client.post("/api/storages/localfiles/", headers=auth(manager),
+                         json={"project": project.id, "path": str(tmp_path)}).get_json()
+    target = client.post("/api/storages/export/localfiles", headers=auth(manager),
+                         json={"project": project.id, "path": str(tmp_path)})
+    assert target.status_code == 201 and target.get_json()["role"] == "target"
+    target = target.get_json()
+    listed = client.get(f"/api/storages/localfiles?project={project.id}", headers=auth(manager)).get_json()
+    assert [s["id"] for s in listed] == [source["id"]]
+    exported = client.get(f"/api/storages/export/localfiles/?project={project.id}", headers=auth(manager)).get_json()
+    assert [s["id"] for s in exported] == [target["id"]]
+    assert client.get(f"/api/storages/localfiles/{source['id']}", headers=auth(manager)).get_json()["type"] == "localfiles"
+    assert client.get(f"/api/storages/localfiles/{target['id']}", headers=auth(manager)).status_code == 404
+    assert client.post(f"/api/storages/export/localfiles/{target['id']}/sync", headers=auth(manager)).status_code == 202
+    assert client.delete(f"/api/storages/export/localfiles/{target['id']}", headers=auth(manager)).status_code == 204
+    assert client.delete(f"/api/storages/localfiles/{source['id']}", headers=auth(manager)).status_code == 204
+    assert client.get(f"/api/storages/localfiles?project={project.id}", headers=auth(manager)).get_json() == []
+
+
+def test_projects_list_pages_end__issue_16_point_1(client, factory, manager):
+    for _ in range(3):
+        factory.project(manager)
+    first = client.get("/api/projects?page=1&page_size=2", headers=auth(manager)).get_json()
+    assert first["count"] == 3 and len(first["results"]) == 2
+    assert client.get("/api/projects?page=3&page_size=2", headers=auth(manager)).get_json()["results"] == []
+    assert client.get("/api/projects?page=2", headers=auth(manager)).get_json()["results"] == []

@@ -1,6 +1,7 @@
 """Label Studio's own SDK, label-studio-sdk 2.1.2 from the package registry, runs a
 user's script (label_studio_sdk_flow.py) unchanged against a live Quorum (issue 16
-point 1: tasks, predictions, annotations, whoami, users, version, export_type, ml).
+points 1, 2 and 6: tasks, predictions, annotations, whoami, users, version,
+export_type, ml, local import and export storages).
 
 The SDK pins its own dependencies (pydantic, httpx...), so it gets a virtualenv of its
 own, built once and reused between runs (under ~/.cache/quorum, or QUORUM_LSSDK_VENV),
@@ -43,10 +44,13 @@ def _venv() -> Path:
     return VENV
 
 
-def test_label_studio_sdk_script_runs_unchanged__issue_16_point_1(session, factory, live_server):  # noqa: F811
+def test_label_studio_sdk_script_runs_unchanged__issue_16_point_1(  # noqa: F811 - live_server
+        app, session, factory, live_server, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "QUORUM_LOCAL_FILES_ROOT", str(tmp_path))  # the live server's app
     manager = factory.user(OrgRole.MANAGER)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    done = subprocess.run([str(_venv() / "bin" / "python"), str(SCRIPT), live_server, manager.api_token],
+    done = subprocess.run([str(_venv() / "bin" / "python"), str(SCRIPT), live_server, manager.api_token,
+                           str(tmp_path)],
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-4000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])

@@ -43,6 +43,7 @@ class Entry:
     query: str = ""  # formatted with the world's ids
     json: dict | None = None  # a JSON body (values formatted with the ids), else a form
     spare: bool = False  # the world's spare rows: a page and the API both delete one
+    target: bool = False  # the world's export storage (target_storage_id), not its import one
 
     def expected(self, distribution: Distribution) -> str:
         letters = self.auto if distribution is Distribution.AUTO and self.auto else self.manual
@@ -200,6 +201,14 @@ ROUTES: dict[str, Entry] = {
     "api.predictions_read": TASK_MANAGE,
     "api.predictions_update": _with(TASK_MANAGE, json={}),
     "api.predictions_delete": _with(TASK_MANAGE, phase=2, spare=True),
+    "api.storages_list_import": _with(MANAGE, query="project={project_id}"),
+    "api.storages_read_import": MANAGE,
+    "api.storages_delete_import": _with(MANAGE, phase=2, spare=True),
+    "api.storages_list_export": _with(MANAGE, query="project={project_id}"),
+    "api.storages_create_export": _with(MANAGE, json=PROJECT_JSON),
+    "api.storages_read_export": _with(MANAGE, target=True),
+    "api.storages_delete_export": _with(MANAGE, phase=2, target=True),
+    "api.storages_sync_export": _with(MANAGE, target=True),
 }
 
 
@@ -227,7 +236,8 @@ def calls(app, ids: dict[str, int]) -> list[Call]:
         if rule.endpoint != base_endpoint(rule.endpoint):
             continue
         entry = ROUTES[rule.endpoint]
-        values = {arg: ids.get(f"spare_{arg}", ids[arg]) if entry.spare else ids[arg] for arg in rule.arguments}
+        prefix = "spare_" if entry.spare else "target_" if entry.target else ""
+        values = {arg: ids.get(f"{prefix}{arg}", ids[arg]) for arg in rule.arguments}
         path = adapter.build(rule.endpoint, values)
         if entry.query:
             path += "?" + entry.query.format(**ids)

@@ -91,8 +91,9 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
 
 
 def _rows(session, project: Project, spare: User) -> dict[str, int]:
-    """A webhook, model connection, storage and job of the project (two webhooks and
-    models, so that the page and the API each delete one)."""
+    """A webhook, model connection, storage and job of the project (two webhooks, models
+    and import storages, so that the page and the API each delete one; and an export
+    storage for Label Studio's /api/storages/export paths)."""
     loopback = "http://127.0.0.1:9/"  # the discard port: nothing answers
     rows = {
         f"{prefix}{name}_id": row
@@ -102,7 +103,8 @@ def _rows(session, project: Project, spare: User) -> dict[str, int]:
             ("model", MLModel(project_id=project.id, title="Model", url=loopback)),
         )
     } | {
-        "storage_id": Storage(project_id=project.id, role="source", kind="local", params={"path": "/nonexistent"}),
+        **{f"{prefix}storage_id": Storage(project_id=project.id, role=role, kind="local", params={"path": "/nonexistent"})
+           for prefix, role in (("", "source"), ("spare_", "source"), ("target_", "target"))},
         "job_id": BackgroundJob(project_id=project.id, kind="predict"),
     }
     session.add_all(rows.values())

@@ -137,15 +137,17 @@ def storage_json(s: Storage) -> dict:
         "id": s.id, "project": s.project_id, "type": LABEL_STUDIO_KINDS.get(s.kind, s.kind), "role": s.role, "title": s.title,
         **{k: v for k, v in s.params.items()},
         "sync_interval_minutes": s.sync_interval_minutes, "write_on_submit": s.write_on_submit,
-        "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at),
+        "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at), "created_at": iso(s.created_at),
     }
 
 
 @route("/storages/<kind>", methods=["POST"])
 def create_storage_view(kind: str):
     """`kind` is localfiles (or local), s3 or redis; `role` is source (default) or target."""
-    kind = our_kind(kind)
-    body = _body()
+    return create_storage_from(our_kind(kind), _body())
+
+
+def create_storage_from(kind: str, body: dict):
     project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
     reserved = ("project", "role", "title", "secret", "sync_interval_minutes", "write_on_submit")
     settings = StorageSettings(
@@ -165,13 +167,20 @@ def create_storage_view(kind: str):
 @route("/storages/<kind>/<int:storage_id>/sync", methods=["POST"])
 def sync(kind: str, storage_id: int):
     """Queues the sync for the background job, as the settings tab's button does."""
-    storage = db.session.get(Storage, storage_id)
-    if storage is None or storage.kind != our_kind(kind):
-        raise not_found()
-    authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
+    storage = managed_storage(our_kind(kind), storage_id)  # either role, as before Label Studio's paths
     request_sync(storage)
     db.session.commit()
     return storage_json(storage), 202
+
+
+def managed_storage(kind: str, storage_id: int, role: str | None = None) -> Storage:
+    """A storage of this kind (and role, when given) in a project the user manages; else
+    the gate's 404."""
+    storage = db.session.get(Storage, storage_id)
+    if storage is None or storage.kind != kind or role not in (None, storage.role):
+        raise not_found()
+    authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
+    return storage
 
 
 @route("/tasks/<int:task_id>/presign", methods=["GET"])
