@@ -69,6 +69,8 @@ def main(base_url: str, token: str, files_root: str) -> dict:
     ls.predictions.delete(id=spare.id)
     refused(lambda: ls.predictions.get(id=spare.id), 404)
 
+    formats = {f["name"] for f in ls.projects.exports.list_formats(id=project.id)}
+    assert {"JSON", "JSON_MIN", "CSV", "TSV", "CONLL2003", "SPACY"} <= formats, formats
     exported = b"".join(ls.projects.exports.download_sync(id=project.id, export_type="CSV", download_all_tasks=True))
     rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8"))))
     assert len(rows) == 6 and TEXT + "!" in [r["text"] for r in rows], rows

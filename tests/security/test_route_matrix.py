@@ -154,6 +154,7 @@ ROUTES: dict[str, Entry] = {
     "api.projects_update": _with(MANAGE, json={}),
     "api.projects_delete": _with(MANAGE, phase=3),
     "api.projects_export": MANAGE,
+    "api.projects_export_formats": MANAGE,
     "api.projects_import_": _with(MANAGE, json=[]),
     "api.quality_agreement": QUALITY,
     "api.members_list_members": MANAGE,

@@ -8,7 +8,7 @@ from werkzeug.exceptions import BadRequest, Forbidden
 
 from webapp.access import Action, authorize_project, may_create_projects, visible_projects
 from webapp.extensions import db
-from webapp.io import ExportError, TaskImportError, import_records, import_tasks
+from webapp.io import EXPORT_FORMATS, ExportError, TaskImportError, import_records, import_tasks
 from webapp.project_settings import apply_settings
 from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
@@ -132,3 +132,10 @@ def export(project_id: int):
         )
     except ExportError as exc:
         raise BadRequest(str(exc)) from exc
+
+
+@route("/projects/<int:project_id>/export/formats", methods=["GET"])
+def export_formats(project_id: int):
+    """Label Studio's `exports.list_formats`: the formats `export_type` accepts."""
+    authorize_project(db.session, current_user, project_id, Action.EXPORT)
+    return [{"name": name, "title": name} for name in EXPORT_FORMATS]
