@@ -1,8 +1,10 @@
 """A Label Studio user's script, run unchanged by label-studio-sdk 2.1.2 in its own
 virtualenv against a live Quorum (issue 16 point 1; test_label_studio_sdk_real.py).
 
-Argv: base URL, API token, a directory local storages may use. Every call asserts what Label Studio would answer; the last
-line printed is a JSON summary the test checks against the database.
+Argv: base URL, API token, a directory local storages may use. Every call asserts what
+Label Studio would answer. After creating an export snapshot it prints "SNAPSHOT <id>" and
+waits for a line on stdin (the test runs the background job meanwhile); the last line
+printed is a JSON summary the test checks against the database.
 """
 import csv
 import io
@@ -77,6 +79,18 @@ def main(base_url: str, token: str, files_root: str) -> dict:
     minimal = json.loads(b"".join(ls.projects.exports.download_sync(id=project.id, export_type="JSON_MIN")))
     assert [item["text"] for item in minimal] == [TEXT + "!"], minimal
     refused(lambda: b"".join(ls.projects.exports.download_sync(id=project.id, export_type="XML")), 400)
+
+    snapshot = ls.projects.exports.create(id=project.id, title="Before clean-up")
+    assert snapshot.status == "created"
+    print(f"SNAPSHOT {snapshot.id}", flush=True)
+    sys.stdin.readline()  # the test runs the background jobs, then answers
+    assert ls.projects.exports.get(id=project.id, export_pk=snapshot.id).status == "completed"
+    assert [e.id for e in ls.projects.exports.list(id=project.id)] == [snapshot.id]
+    saved = json.loads(b"".join(ls.projects.exports.download(id=project.id, export_pk=snapshot.id,
+                                                            export_type="JSON")))
+    assert [t["data"]["text"] for t in saved][-1] == TEXT + "!" and len(saved) == 6, saved
+    ls.projects.exports.delete(id=project.id, export_pk=snapshot.id)
+    assert ls.projects.exports.list(id=project.id) == []
 
     refused(lambda: ls.ml.create(project=project.id, url="http://127.0.0.1:9"), 400)  # a backend, unreachable
     assert ls.ml.list(project=project.id) == []

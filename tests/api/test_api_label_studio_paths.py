@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.test_api import NER_RESULT, auth
+from webapp.ml.jobs import run_pending_jobs
 from webapp.models import OrgRole, Project, Task
 
 
@@ -137,3 +138,24 @@ def test_projects_list_pages_end__issue_16_point_1(client, factory, manager):
     assert first["count"] == 3 and len(first["results"]) == 2
     assert client.get("/api/projects?page=3&page_size=2", headers=auth(manager)).get_json()["results"] == []
     assert client.get("/api/projects?page=2", headers=auth(manager)).get_json()["results"] == []
+
+
+def test_export_snapshot_made_in_the_background__issue_16_point_1(client, session, factory, manager, project,
+                                                                 tmp_path, app, monkeypatch):
+    monkeypatch.setitem(app.config, "QUORUM_EXPORT_DIR", str(tmp_path))
+    factory.tasks(project, ["Alice"])
+    base = f"/api/projects/{project.id}/exports"
+    created = client.post(base + "/", headers=auth(manager), json={"title": "Mine"}).get_json()
+    assert created["status"] == "created" and created["title"] == "Mine"
+    early = client.get(f"{base}/{created['id']}/download", headers=auth(manager))
+    assert early.status_code == 400 and "created" in early.get_json()["detail"]
+    assert run_pending_jobs(session) == 1
+    assert client.get(f"{base}/{created['id']}", headers=auth(manager)).get_json()["status"] == "completed"
+    saved = client.get(f"{base}/{created['id']}/download?exportType=JSON", headers=auth(manager))
+    assert [t["data"] for t in saved.get_json()] == [{"text": "Alice"}]
+    assert client.get(f"{base}/{created['id']}/download?exportType=CSV", headers=auth(manager)).status_code == 400
+    annotator = factory.user(OrgRole.ANNOTATOR)
+    factory.member(project, annotator)
+    assert client.get(base, headers=auth(annotator)).status_code == 403
+    assert client.delete(f"{base}/{created['id']}", headers=auth(manager)).status_code == 204
+    assert client.get(base, headers=auth(manager)).get_json() == [] and list(tmp_path.iterdir()) == []

@@ -91,9 +91,9 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
 
 
 def _rows(session, project: Project, spare: User) -> dict[str, int]:
-    """A webhook, model connection, storage and job of the project (two webhooks, models
-    and import storages, so that the page and the API each delete one; and an export
-    storage for Label Studio's /api/storages/export paths)."""
+    """A webhook, model connection, storage, job and export snapshot of the project (two
+    webhooks, models and import storages, so that the page and the API each delete one;
+    and an export storage for Label Studio's /api/storages/export paths)."""
     loopback = "http://127.0.0.1:9/"  # the discard port: nothing answers
     rows = {
         f"{prefix}{name}_id": row
@@ -106,6 +106,8 @@ def _rows(session, project: Project, spare: User) -> dict[str, int]:
         **{f"{prefix}storage_id": Storage(project_id=project.id, role=role, kind="local", params={"path": "/nonexistent"})
            for prefix, role in (("", "source"), ("spare_", "source"), ("target_", "target"))},
         "job_id": BackgroundJob(project_id=project.id, kind="predict"),
+        "export_pk": BackgroundJob(project_id=project.id, kind="export_snapshot",  # not run: pending
+                                   params={"title": "Snapshot", "directory": "/nonexistent"}),
     }
     session.add_all(rows.values())
     session.commit()

@@ -60,8 +60,8 @@ def unexpected_error(exc: Exception):
 
 def register(app: Flask) -> None:
     from webapp.views.api import (  # noqa: F401 - routes
-        annotations, assignments, integrations, members, ml, predictions, projects, quality, reviews, storages,
-        task_rows, tasks, users,
+        annotations, assignments, exports, integrations, members, ml, predictions, projects, quality, reviews,
+        storages, task_rows, tasks, users,
     )
 
     csrf.exempt(bp)
