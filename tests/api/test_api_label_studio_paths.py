@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.api.test_api import NER_RESULT, auth
 from webapp.ml.jobs import run_pending_jobs
-from webapp.models import OrgRole, Project, Task
+from webapp.models import Annotation, OrgRole, Project, Task
 
 
 @pytest.fixture
@@ -159,3 +160,28 @@ def test_export_snapshot_made_in_the_background__issue_16_point_1(client, sessio
     assert client.get(base, headers=auth(annotator)).status_code == 403
     assert client.delete(f"{base}/{created['id']}", headers=auth(manager)).status_code == 204
     assert client.get(base, headers=auth(manager)).get_json() == [] and list(tmp_path.iterdir()) == []
+
+
+def test_import_keeps_known_authors_and_skips_prediction_ids__issue_16_point_6(client, session, factory, manager,
+                                                                               project):
+    """Label Studio's JSON export: `completed_by` as an id or an object is kept when that
+    person is a user of the organisation; predictions listed by id are skipped."""
+    colleague = factory.user(OrgRole.ANNOTATOR)
+    stranger_id = 10**6
+    annotation = {"result": NER_RESULT, "lead_time": 2.0}
+    records = [{"data": {"text": "Alice smiles"}, "predictions": [41, 42], "annotations": [
+        {**annotation, "completed_by": colleague.id},
+        {**annotation, "completed_by": {"id": stranger_id, "email": colleague.email.upper()}},
+        {**annotation, "completed_by": stranger_id},
+        annotation,
+    ]}]
+    answer = client.post(f"/api/projects/{project.id}/import", headers=auth(manager), json=records)
+    assert answer.status_code == 201, answer.get_json()
+    assert (answer.get_json()["annotation_count"], answer.get_json()["prediction_count"]) == (4, 0)
+    task_id = session.scalar(select(Task.id).where(Task.project_id == project.id))
+    authors = session.scalars(select(Annotation.completed_by_id).where(Annotation.task_id == task_id)
+                              .order_by(Annotation.id)).all()
+    assert authors == [colleague.id, colleague.id, manager.id, manager.id]
+    refused = client.post(f"/api/projects/{project.id}/import", headers=auth(manager),
+                          json=[{"data": {"text": "Alice"}, "annotations": [{**annotation, "completed_by": "bob"}]}])
+    assert refused.status_code == 400 and "completed_by" in refused.get_json()["detail"]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from webapp.dbutil import lock_project
 from webapp.hooks import TasksChange, TasksEvent, tasks_changed
+from webapp.io.authors import resolve_authors
 from webapp.io.errors import TaskImportError
 from webapp.io.formats_read import Located, number_records, read_file
 from webapp.io.records import PreparedTask, RecordChecker
@@ -118,6 +119,8 @@ class _Writer:
         self.project = project
         self.project_id = project.id
         self.user_id = user.id
+        self.organization_id = user.organization_id
+        self.authors: dict = {}  # completed_by reference -> user id, once per import
         self.config = config
         self.now = utcnow()
 
@@ -127,6 +130,8 @@ class _Writer:
         try:
             project = lock_project(session, self.project_id)
             add_tasks(project, len(tasks), sum(_submitted(t) for t in tasks))
+            self.authors = resolve_authors(session, self.organization_id, {
+                a["completed_by"] for task in tasks for a in task.annotations})
             ids: list[int] = []
             for start in range(0, len(tasks), BATCH_SIZE):
                 ids += self._insert_batch(session, tasks[start : start + BATCH_SIZE])
@@ -148,8 +153,8 @@ class _Writer:
         if self._needs_overlap_update(ids, batch):
             recompute_overlap(session, self.project, (ids[0], ids[-1]))
         annotations = [
-            {**values, **self._child_columns(task_id), "completed_by_id": self.user_id,
-             "updated_at": self.now}
+            {**{k: v for k, v in values.items() if k != "completed_by"}, **self._child_columns(task_id),
+             "completed_by_id": self.authors.get(values["completed_by"], self.user_id), "updated_at": self.now}
             for task_id, task in zip(ids, batch)
             for values in task.annotations
         ]
