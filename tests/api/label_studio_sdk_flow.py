@@ -48,6 +48,11 @@ def main(base_url: str, token: str, files_root: str) -> dict:
     page = ls.tasks.list(project=project.id, page_size=10, fields="all")
     assert page.response.total == 5 and page.items[0].annotations == []
 
+    filters = {"conjunction": "and", "items": [
+        {"filter": "filter:tasks:data.text", "operator": "contains", "type": "String", "value": "Task"}]}
+    newest = ls.tasks.list(project=project.id, query=json.dumps({"filters": filters, "ordering": ["-tasks:id"]}))
+    assert newest.items[0].id == listed[-1].id and newest.response.total == 5
+
     task = ls.tasks.create(project=project.id, data={"text": TEXT}, meta={"source": "sdk"})
     assert ls.tasks.get(id=str(task.id)).data == {"text": TEXT}
     updated = ls.tasks.update(id=str(task.id), data={"text": TEXT + "!"}, meta={"source": "sdk", "v": 2})

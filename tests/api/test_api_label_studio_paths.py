@@ -2,6 +2,8 @@
 /api/predictions, whoami, version, export_type, ml kind, localfiles storage."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
@@ -185,3 +187,26 @@ def test_import_keeps_known_authors_and_skips_prediction_ids__issue_16_point_6(c
     refused = client.post(f"/api/projects/{project.id}/import", headers=auth(manager),
                           json=[{"data": {"text": "Alice"}, "annotations": [{**annotation, "completed_by": "bob"}]}])
     assert refused.status_code == 400 and "completed_by" in refused.get_json()["detail"]
+
+
+def test_tasks_list_reads_label_studio_query__issue_16_point_1(client, factory, manager, project):
+    """The SDK's `query` JSON: filters joined by "and" and an ordering; what the Data
+    Manager cannot express is refused, not ignored."""
+    tasks = factory.tasks(project, ["Alice here", "Bob there", "Alice there"])
+    tasks[2].total_predictions = 2
+    factory.session.commit()
+    query = {"filters": {"conjunction": "and", "items": [
+        {"filter": "filter:tasks:data.text", "operator": "contains", "type": "String", "value": "Alice"},
+        {"filter": "filter:tasks:total_predictions", "operator": "greater", "type": "Number", "value": 0}]},
+        "ordering": ["-tasks:id"]}
+    found = client.get("/api/tasks", query_string={"project": project.id, "query": json.dumps(query)},
+                       headers=auth(manager)).get_json()
+    assert [t["id"] for t in found["tasks"]] == [tasks[2].id] and found["total"] == 1
+    ordered = client.get("/api/tasks", query_string={"project": project.id, "query": '{"ordering": ["-tasks:id"]}'},
+                         headers=auth(manager)).get_json()
+    assert [t["id"] for t in ordered["tasks"]] == [t.id for t in reversed(tasks)]
+    either = {"filters": {"conjunction": "or", "items": query["filters"]["items"]}}
+    for bad in (either, {"filters": {"items": [{"filter": "filter:tasks:nope", "operator": "equal"}]}}, "{"):
+        raw = bad if isinstance(bad, str) else json.dumps(bad)
+        refused = client.get("/api/tasks", query_string={"project": project.id, "query": raw}, headers=auth(manager))
+        assert refused.status_code == 400, raw

@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest
 from webapp.access import Action, authorize_project, authorize_task
 from webapp.data_manager import matching
 from webapp.data_manager.actions import delete_tasks
+from webapp.data_manager.label_studio_query import QueryError, query_args
 from webapp.extensions import db
 from webapp.io import TaskImportError, import_records
 from webapp.io.task_edits import TASK_FIELDS, update_task
@@ -44,9 +45,14 @@ def _project_in(source: dict, action: Action) -> Project:
 @route("/tasks", methods=["GET"])
 def list_page():
     """`{"tasks", "total", "total_annotations", "total_predictions"}`, totals over every
-    task the filters match; a page past the end is empty (the SDK's pager stops there)."""
+    task the filters match; a page past the end is empty (the SDK's pager stops there).
+    Filters: the Data Manager's URL parameters, or Label Studio's `query` JSON."""
     project = _project_in(request.args, Action.VIEW_DATA_MANAGER)
-    tasks, viewer, query = data_manager_page(project)
+    try:
+        extra = query_args(request.args["query"]) if request.args.get("query") else None
+    except QueryError as exc:
+        raise BadRequest(str(exc)) from None
+    tasks, viewer, query = data_manager_page(project, extra)
     if request.args.get("fields") != ALL_FIELDS:
         for task in tasks:
             del task["annotations"], task["predictions"]

@@ -47,12 +47,15 @@ def tasks_with_children(tasks: list[Task], annotator_id: int | None = None) -> l
     return [task_json(t, annotations[t.id], predictions[t.id]) for t in tasks]
 
 
-def data_manager_page(project: Project) -> tuple[list[dict], Viewer, TaskQuery]:
+def data_manager_page(project: Project, extra_args: dict[str, str] | None = None
+                      ) -> tuple[list[dict], Viewer, TaskQuery]:
     """The Data Manager's tasks for this user: same scope, filters, ordering and withheld
-    columns as the page (OPT-3, REV-6, REV-8); paged by page/page_size."""
+    columns as the page (OPT-3, REV-6, REV-8); paged by page/page_size. `extra_args` are
+    Data Manager URL parameters over the request's."""
     page, size = _page_args()
     viewer = viewer_for(db.session, current_user, project)
-    query = replace(parse_query(request.args, viewer), page=page, size=size)
+    args = {**request.args.to_dict(), **extra_args} if extra_args else request.args
+    query = replace(parse_query(args, viewer), page=page, size=size)
     rows = load_page(db.session, project, viewer, query, columns=viewer.columns).rows
     annotator_id = None if viewer.sees_all_annotations else current_user.id
     body = tasks_with_children([r.task for r in rows], annotator_id=annotator_id)
