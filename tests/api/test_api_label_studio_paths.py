@@ -129,6 +129,12 @@ def test_storages_listed_and_read_in_label_studio_paths__issue_16_point_2(client
     assert client.get(f"/api/storages/localfiles/{source['id']}", headers=auth(manager)).get_json()["type"] == "localfiles"
     assert client.get(f"/api/storages/localfiles/{target['id']}", headers=auth(manager)).status_code == 404
     assert client.post(f"/api/storages/export/localfiles/{target['id']}/sync", headers=auth(manager)).status_code == 202
+    valid = client.post("/api/storages/localfiles/validate", headers=auth(manager),
+                        json={"project": project.id, "path": str(tmp_path)})
+    assert valid.status_code == 200
+    outside = client.post("/api/storages/export/localfiles/validate", headers=auth(manager),
+                          json={"project": project.id, "path": "/etc"})
+    assert outside.status_code == 400 and "path" in outside.get_json()["validation_errors"]
     assert client.delete(f"/api/storages/export/localfiles/{target['id']}", headers=auth(manager)).status_code == 204
     assert client.delete(f"/api/storages/localfiles/{source['id']}", headers=auth(manager)).status_code == 204
     assert client.get(f"/api/storages/localfiles?project={project.id}", headers=auth(manager)).get_json() == []

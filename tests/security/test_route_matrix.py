@@ -210,6 +210,8 @@ ROUTES: dict[str, Entry] = {
     "api.storages_list_import": _with(MANAGE, query="project={project_id}"),
     "api.storages_read_import": MANAGE,
     "api.storages_delete_import": _with(MANAGE, phase=2, spare=True),
+    "api.storages_validate_import": _with(MANAGE, json=PROJECT_JSON),
+    "api.storages_validate_export": _with(MANAGE, json=PROJECT_JSON),
     "api.storages_list_export": _with(MANAGE, query="project={project_id}"),
     "api.storages_create_export": _with(MANAGE, json=PROJECT_JSON),
     "api.storages_read_export": _with(MANAGE, target=True),

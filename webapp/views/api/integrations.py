@@ -34,12 +34,12 @@ def _body() -> dict:
     return body
 
 
-def _field_error(field: str, message: str):
+def field_error(field: str, message: str):
     db.session.rollback()
     return {"detail": message, "validation_errors": {field: [message]}, "status_code": 400}, 400
 
 
-def _project_id(value) -> int:
+def project_id_of(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest("'project' must be a project id.")
     return value
@@ -80,13 +80,13 @@ def list_webhooks():
 @route("/webhooks", methods=["POST"])
 def create():
     body = _body()
-    project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
+    project = authorize_project(db.session, current_user, project_id_of(body.get("project")), Action.MANAGE)
     settings = _webhook_settings(body, {})
     box = box_from_config(current_app.config)
     try:
         webhook = create_webhook(db.session, project, settings, policy_from_config(current_app.config), box)
     except WebhookError as exc:
-        return _field_error(exc.field, exc.message)
+        return field_error(exc.field, exc.message)
     db.session.commit()
     generated = {} if settings.secret else {"secret": webhook_secret(webhook, box)}
     return {**webhook_json(webhook), **generated}, 201
@@ -107,7 +107,7 @@ def patch(webhook_id: int):
     try:
         change = update_webhook(webhook, settings, policy_from_config(current_app.config), box)
     except WebhookError as exc:
-        return _field_error(exc.field, exc.message)
+        return field_error(exc.field, exc.message)
     db.session.commit()
     if change is not SecretChange.GENERATED:
         return webhook_json(webhook)
@@ -147,19 +147,24 @@ def create_storage_view(kind: str):
     return create_storage_from(our_kind(kind), _body())
 
 
-def create_storage_from(kind: str, body: dict):
-    project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
+def storage_params(body: dict) -> dict:
+    """The kind's own parameters: every field but the storage's settings."""
     reserved = ("project", "role", "title", "secret", "sync_interval_minutes", "write_on_submit")
+    return {k: v for k, v in body.items() if k not in reserved}
+
+
+def create_storage_from(kind: str, body: dict):
+    project = authorize_project(db.session, current_user, project_id_of(body.get("project")), Action.MANAGE)
     settings = StorageSettings(
         kind=kind, role=body.get("role", "source"), title=str(body.get("title", "")),
-        params={k: v for k, v in body.items() if k not in reserved}, secret=str(body.get("secret", "")),
+        params=storage_params(body), secret=str(body.get("secret", "")),
         sync_interval_minutes=body.get("sync_interval_minutes", 0),
         write_on_submit=bool(body.get("write_on_submit", False)),
     )
     try:
         storage = create_storage(db.session, project, settings, current_app.config)
     except StorageError as exc:
-        return _field_error(exc.field, exc.message)
+        return field_error(exc.field, exc.message)
     db.session.commit()
     return storage_json(storage), 201
 
