@@ -100,6 +100,12 @@ def main(base_url: str, token: str, files_root: str) -> dict:
     refused(lambda: ls.ml.create(project=project.id, url="http://127.0.0.1:9"), 400)  # a backend, unreachable
     assert ls.ml.list(project=project.id) == []
 
+    hook = ls.webhooks.create(project=project.id, url="http://127.0.0.1:9/hook", actions=["TASKS_CREATED"])
+    assert [h.id for h in ls.webhooks.list(project=str(project.id))] == [hook.id]
+    assert ls.webhooks.get(id=hook.id).url == "http://127.0.0.1:9/hook"
+    assert ls.webhooks.update(id=hook.id, is_active=False).is_active is False
+    ls.webhooks.delete(id=hook.id)
+
     source = ls.import_storage.local.create(project=project.id, path=files_root, title="In")
     assert [s.id for s in ls.import_storage.local.list(project=project.id)] == [source.id]
     assert ls.import_storage.local.get(id=source.id).type == "localfiles"

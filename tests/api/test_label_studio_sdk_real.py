@@ -1,7 +1,7 @@
 """Label Studio's own SDK, label-studio-sdk 2.1.2 from the package registry, runs a
 user's script (label_studio_sdk_flow.py) unchanged against a live Quorum (issue 16
 points 1, 2 and 6: tasks, predictions, annotations, whoami, users, version,
-export_type, export snapshots, ml, local import and export storages).
+export_type, export snapshots, webhooks, ml, local import and export storages).
 
 The SDK pins its own dependencies (pydantic, httpx...), so it gets a virtualenv of its
 own, built once and reused between runs (under ~/.cache/quorum, or QUORUM_LSSDK_VENV),
@@ -50,6 +50,7 @@ def test_label_studio_sdk_script_runs_unchanged__issue_16_point_1(  # noqa: F811
         app, session, factory, live_server, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "QUORUM_LOCAL_FILES_ROOT", str(tmp_path))  # the live server's app
     monkeypatch.setitem(app.config, "QUORUM_EXPORT_DIR", str(tmp_path / "exports"))
+    monkeypatch.setitem(app.config, "QUORUM_OUTBOUND_ALLOWLIST", "127.0.0.1")  # webhook and model URLs
     manager = factory.user(OrgRole.MANAGER)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     script = subprocess.Popen([str(_venv() / "bin" / "python"), str(SCRIPT), live_server, manager.api_token,
