@@ -103,6 +103,12 @@ def test_ml_create_without_kind_is_a_backend__issue_16_point_6(client, manager, 
     built-in model saved with an empty URL."""
     answer = client.post("/api/ml/", headers=auth(manager), json={"project": project.id, "url": "http://127.0.0.1:9"})
     assert answer.status_code == 400 and "Not saved" in answer.get_json()["detail"]
+    builtin = client.post("/api/ml", headers=auth(manager), json={"project": project.id, "kind": "builtin",
+                                                                  "is_interactive": True})
+    assert builtin.status_code == 201, builtin.get_json()
+    assert (builtin.get_json()["is_interactive"], builtin.get_json()["state"]) == (True, "CO")
+    changed = client.patch(f"/api/ml/{builtin.get_json()['id']}", headers=auth(manager), json={"is_interactive": False})
+    assert changed.get_json()["is_interactive"] is False
 
 
 def test_localfiles_is_local_storage__issue_16_point_6(client, manager, project, tmp_path, app, monkeypatch):
