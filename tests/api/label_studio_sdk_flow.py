@@ -36,6 +36,7 @@ def main(base_url: str, token: str, files_root: str) -> dict:
     me = ls.users.whoami()
     assert me.id == ls.users.get_current_user().id
     assert me.id in [u.id for u in ls.users.list()]
+    assert me.id in [m.user.id for m in ls.organizations.members.list(id=me.active_organization, page_size=1)]
 
     project = ls.projects.create(title="SDK flow", label_config=CONFIG)
     assert ls.projects.get(id=project.id).title == "SDK flow"

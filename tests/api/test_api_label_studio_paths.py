@@ -87,6 +87,11 @@ def test_whoami_version_users_list__issue_16_point_6(client, manager):
     assert client.get("/api/current-user/whoami/", headers=auth(manager)).get_json()["id"] == manager.id
     assert client.get("/api/version", headers=auth(manager)).get_json()["release"]
     assert isinstance(client.get("/api/users/", headers=auth(manager)).get_json(), list)
+    members = client.get(f"/api/organizations/{manager.organization_id}/memberships?page_size=10",
+                         headers=auth(manager)).get_json()
+    assert [m["user"]["id"] for m in members["results"]] == [manager.id] and members["count"] == 1
+    other = client.get(f"/api/organizations/{manager.organization_id + 1}/memberships", headers=auth(manager))
+    assert other.status_code == 404
 
 
 def test_export_type_accepted_and_unknown_refused__issue_16_point_6(client, factory, manager, project):

@@ -148,6 +148,7 @@ ROUTES: dict[str, Entry] = {
     "api.users_current": SIGNED_IN,
     "api.users_token": SIGNED_IN,
     "api.members_users": STAFF,
+    "api.members_memberships": STAFF,
     "api.projects_list_projects": SIGNED_IN,
     "api.projects_create": _with(STAFF, json={"title": "New"}),
     "api.projects_read": VIEW,

@@ -85,6 +85,7 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
     world.ids = _rows(session, project, spare) | {
         "project_id": project.id, "task_id": task.id, "annotation_id": annotation.id,
         "spare_task_id": spare_task.id,  # the one the API's task deletion removes
+        "organization_id": users[Role.MANAGER].organization_id,
         **_predictions(session, task),
     }
     return world

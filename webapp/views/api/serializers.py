@@ -58,4 +58,5 @@ def user_json(user: User) -> dict:
         "username": user.email,
         "first_name": user.name,
         "role": user.org_role.value,
+        "active_organization": user.organization_id,  # Label Studio's whoami carries it
     }
