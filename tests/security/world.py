@@ -104,7 +104,8 @@ def _rows(session, project: Project, spare: User) -> dict[str, int]:
             ("model", MLModel(project_id=project.id, title="Model", url=loopback)),
         )
     } | {
-        **{f"{prefix}storage_id": Storage(project_id=project.id, role=role, kind="local", params={"path": "/nonexistent"})
+        **{f"{prefix}storage_id": Storage(project_id=project.id, role=role, kind="local",
+                                          params={"path": "/nonexistent"})
            for prefix, role in (("", "source"), ("spare_", "source"), ("target_", "target"))},
         "job_id": BackgroundJob(project_id=project.id, kind="predict"),
         "export_pk": BackgroundJob(project_id=project.id, kind="export_snapshot",  # not run: pending

@@ -2,8 +2,9 @@
 the project written to a file by a background job, listed, downloaded and deleted later.
 
 A snapshot is its background job row (kind `export_snapshot`): the job's status is the
-snapshot's, its params hold the title, the filter and the file's directory. The file is written beside its final name and renamed when
-complete, so a download never reads half a file.
+snapshot's, its params hold the title, the filter and the file's directory. The file is
+written beside its final name and renamed when complete, so a download never reads half
+a file.
 """
 from __future__ import annotations
 

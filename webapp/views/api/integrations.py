@@ -134,7 +134,8 @@ def our_kind(kind: str) -> str:
 
 def storage_json(s: Storage) -> dict:
     return {
-        "id": s.id, "project": s.project_id, "type": LABEL_STUDIO_KINDS.get(s.kind, s.kind), "role": s.role, "title": s.title,
+        "id": s.id, "project": s.project_id, "type": LABEL_STUDIO_KINDS.get(s.kind, s.kind), "role": s.role,
+        "title": s.title,
         **{k: v for k, v in s.params.items()},
         "sync_interval_minutes": s.sync_interval_minutes, "write_on_submit": s.write_on_submit,
         "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at), "created_at": iso(s.created_at),
