@@ -83,13 +83,15 @@ def test_predictions_crud__issue_16_point_1(client, session, factory, manager, p
     assert session.get(Task, task.id).total_predictions == 0
 
 
-def test_whoami_version_users_list__issue_16_point_6(client, manager):
+def test_whoami_version_users_list__issue_16_point_6(client, factory, manager):
     assert client.get("/api/current-user/whoami/", headers=auth(manager)).get_json()["id"] == manager.id
     assert client.get("/api/version", headers=auth(manager)).get_json()["release"]
-    assert isinstance(client.get("/api/users/", headers=auth(manager)).get_json(), list)
-    members = client.get(f"/api/organizations/{manager.organization_id}/memberships?page_size=10",
+    for _ in range(25):
+        factory.user(OrgRole.ANNOTATOR)
+    assert len(client.get("/api/users/", headers=auth(manager)).get_json()) == 26  # a list of all of them
+    members = client.get(f"/api/organizations/{manager.organization_id}/memberships?page_size=10&page=3",
                          headers=auth(manager)).get_json()
-    assert [m["user"]["id"] for m in members["results"]] == [manager.id] and members["count"] == 1
+    assert len(members["results"]) == 6 and members["count"] == 26
     other = client.get(f"/api/organizations/{manager.organization_id + 1}/memberships", headers=auth(manager))
     assert other.status_code == 404
 

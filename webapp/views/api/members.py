@@ -57,16 +57,16 @@ def remove(project_id: int, user_id: int):
     return "", 204
 
 
-def _organisation_users(limit: int | None = domain.SEARCH_LIMIT) -> list:
+def _organisation_users() -> list:
+    """Every active user of the organisation (managers and up), filtered by ?search=."""
     if not current_user.org_role.can_manage:
         raise Forbidden("Only managers and administrators list the organisation's users.")
-    return domain.search_users(db.session, current_user.organization_id, request.args.get("search", ""), limit)
+    return domain.search_users(db.session, current_user.organization_id, request.args.get("search", ""), limit=None)
 
 
 @route("/users", methods=["GET"])
 def users():
-    """Organisation users (managers and up), filtered by ?search=: a list, as Label
-    Studio's /api/users answers (issue 16 point 6)."""
+    """A list, as Label Studio's /api/users answers (issue 16 point 6)."""
     return [user_json(u) for u in _organisation_users()]
 
 
@@ -76,7 +76,7 @@ def memberships(organization_id: int):
     organisation only, `{"count", "results"}` paged by `page` and `page_size`."""
     if organization_id != current_user.organization_id:
         raise not_found()
-    found = _organisation_users(limit=None)
+    found = _organisation_users()
     page = max(request.args.get("page", 1, type=int), 1)
     size = max(request.args.get("page_size", len(found) or 1, type=int), 1)
     rows = found[(page - 1) * size: page * size]
