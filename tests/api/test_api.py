@@ -32,7 +32,8 @@ def test_paths_answer_with_and_without_trailing_slash(client, manager, path):
     response = client.get(path, headers=auth(manager))
     assert response.status_code == 200
     assert response.get_json() == {"id": manager.id, "email": manager.email, "username": manager.email,
-                                   "first_name": "", "role": "manager"}
+                                   "first_name": "", "role": "manager",
+                                   "active_organization": manager.organization_id}
 
 
 def test_current_user_token(client, manager):

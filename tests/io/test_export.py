@@ -102,7 +102,7 @@ def test_conll_tags_a_known_sentence__DM_2(session, labeled):
         "-DOCSTART- -X- O",
         "Ada -X- _ B-PER", "Lovelace -X- _ I-PER", "met -X- _ O",
         "Charles -X- _ B-PER", "Babbage -X- _ I-PER", "in -X- _ O",
-        "London -X- _ B-LOC", ". -X- _ O", "", "👩 -X- _ O",
+        "London -X- _ B-LOC", ". -X- _ O", "", "👩\u200d💻 -X- _ O",  # one token, as Label Studio's
     ]
     emoji_sentence = lines[10:lines.index("", 10)]
     tagged = [line for line in emoji_sentence if not line.endswith(" O")]
@@ -145,6 +145,19 @@ def test_spacy_skips_overlapping_spans__DM_2(session, project, manager):
     assert [(e.text, e.label_) for e in doc.ents] == [("New", "LOC")]
     conll = _export(session, project, "CONLL2003").decode().splitlines()
     assert conll[1:4] == ["New -X- _ B-LOC", "York -X- _ B-ORG", "City -X- _ O"]
+
+
+def test_conll_tokens_are_label_studio_treebank_tokens__issue_16_point_6(session, project, manager):
+    text = "U.S. officials doesn't know O'Neil's well-known plan."
+    start = text.index("O'Neil")
+    result = [{"from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": start, "end": start + 6, "labels": ["PER"]}}]
+    upload(session, project, manager, "t.json", as_json([{"data": {"text": text},
+                                                          "annotations": [{"result": result}]}]))
+    conll = _export(session, project, "CONLL2003").decode().splitlines()
+    assert [line.split(" ")[0] for line in conll[1:-1]] == [
+        "U.S.", "officials", "does", "n't", "know", "O'Neil", "'s", "well-known", "plan", "."]
+    assert "O'Neil -X- _ B-PER" in conll and "'s -X- _ O" in conll
 
 
 def test_unknown_export_type_lists_the_valid_ones__DM_2(session, labeled):

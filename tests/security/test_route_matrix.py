@@ -38,10 +38,12 @@ STATIC_FILE = "css/app.css"
 class Entry:
     manual: str
     auto: str | None = None  # None: as in Manual
-    phase: int = 1  # 0 reads, 1 writes, 2 deletions, 3 the project's deletion, 4 logout
+    # 0 reads, 1 writes, 2 deletions, 2.5 emptying the project, 3 its deletion, 4 logout
+    phase: float = 1
     query: str = ""  # formatted with the world's ids
     json: dict | None = None  # a JSON body (values formatted with the ids), else a form
     spare: bool = False  # the world's spare rows: a page and the API both delete one
+    target: bool = False  # the world's export storage (target_storage_id), not its import one
 
     def expected(self, distribution: Distribution) -> str:
         letters = self.auto if distribution is Distribution.AUTO and self.auto else self.manual
@@ -146,12 +148,14 @@ ROUTES: dict[str, Entry] = {
     "api.users_current": SIGNED_IN,
     "api.users_token": SIGNED_IN,
     "api.members_users": STAFF,
+    "api.members_memberships": STAFF,
     "api.projects_list_projects": SIGNED_IN,
     "api.projects_create": _with(STAFF, json={"title": "New"}),
     "api.projects_read": VIEW,
     "api.projects_update": _with(MANAGE, json={}),
     "api.projects_delete": _with(MANAGE, phase=3),
     "api.projects_export": MANAGE,
+    "api.projects_export_formats": MANAGE,
     "api.projects_import_": _with(MANAGE, json=[]),
     "api.quality_agreement": QUALITY,
     "api.members_list_members": MANAGE,
@@ -187,6 +191,33 @@ ROUTES: dict[str, Entry] = {
     "api.ml_train_model": _with(MANAGE, json={}),
     "api.ml_batch_predict": _with(MANAGE, json={}),
     "api.ml_get_job": MANAGE,
+    "api.users_whoami": SIGNED_IN,
+    "api.users_version": SIGNED_IN,
+    "api.task_rows_list_page": _with(DATA_MANAGER, query="project={project_id}"),
+    "api.task_rows_create": _with(MANAGE, json=PROJECT_JSON | {"data": {"text": "New"}}),
+    "api.task_rows_update": _with(TASK_MANAGE, json={}),
+    "api.task_rows_delete": _with(TASK_MANAGE, phase=2, spare=True),
+    "api.task_rows_delete_all": _with(MANAGE, phase=2.5),
+    "api.predictions_list_predictions": _with(TASK_MANAGE, query="task={task_id}"),
+    "api.predictions_create": _with(TASK_MANAGE, json={"task": "{task_id}", "result": []}),
+    "api.predictions_read": TASK_MANAGE,
+    "api.predictions_update": _with(TASK_MANAGE, json={}),
+    "api.predictions_delete": _with(TASK_MANAGE, phase=2, spare=True),
+    "api.exports_list_exports": MANAGE,
+    "api.exports_create": _with(MANAGE, json={}),
+    "api.exports_read": MANAGE,
+    "api.exports_download": MANAGE,
+    "api.exports_delete": _with(MANAGE, phase=2),
+    "api.storages_list_import": _with(MANAGE, query="project={project_id}"),
+    "api.storages_read_import": MANAGE,
+    "api.storages_delete_import": _with(MANAGE, phase=2, spare=True),
+    "api.storages_validate_import": _with(MANAGE, json=PROJECT_JSON),
+    "api.storages_validate_export": _with(MANAGE, json=PROJECT_JSON),
+    "api.storages_list_export": _with(MANAGE, query="project={project_id}"),
+    "api.storages_create_export": _with(MANAGE, json=PROJECT_JSON),
+    "api.storages_read_export": _with(MANAGE, target=True),
+    "api.storages_delete_export": _with(MANAGE, phase=2, target=True),
+    "api.storages_sync_export": _with(MANAGE, target=True),
 }
 
 
@@ -202,7 +233,7 @@ class Call:
     entry: Entry
 
     @property
-    def order(self) -> int:
+    def order(self) -> float:
         return 0 if self.method == "GET" and self.entry.phase < 3 else self.entry.phase
 
 
@@ -214,7 +245,8 @@ def calls(app, ids: dict[str, int]) -> list[Call]:
         if rule.endpoint != base_endpoint(rule.endpoint):
             continue
         entry = ROUTES[rule.endpoint]
-        values = {arg: ids.get(f"spare_{arg}", ids[arg]) if entry.spare else ids[arg] for arg in rule.arguments}
+        prefix = "spare_" if entry.spare else "target_" if entry.target else ""
+        values = {arg: ids.get(f"{prefix}{arg}", ids[arg]) for arg in rule.arguments}
         path = adapter.build(rule.endpoint, values)
         if entry.query:
             path += "?" + entry.query.format(**ids)

@@ -17,6 +17,7 @@ from webapp.models import (
     Distribution,
     MLModel,
     OrgRole,
+    Prediction,
     Project,
     Storage,
     Task,
@@ -74,7 +75,7 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
         factory.member(project, users[role])
     spare = factory.user(OrgRole.ANNOTATOR)  # the one the member routes remove
     factory.member(project, spare)
-    task, assigned = factory.tasks(project, ["Alice went home", "Alice stayed"])
+    task, assigned, spare_task = factory.tasks(project, ["Alice went home", "Alice stayed", "Alice left"])
     # The annotator labelled `task` while it was theirs, then a manager unassigned it.
     annotation = submit_annotation(session, task.id, users[Role.ANNOTATOR], Submission(result=NER))
     project.distribution = distribution
@@ -83,13 +84,17 @@ def build_world(session, factory: Factory, distribution: Distribution) -> World:
     world = World(project, users, task, assigned, annotation)
     world.ids = _rows(session, project, spare) | {
         "project_id": project.id, "task_id": task.id, "annotation_id": annotation.id,
+        "spare_task_id": spare_task.id,  # the one the API's task deletion removes
+        "organization_id": users[Role.MANAGER].organization_id,
+        **_predictions(session, task),
     }
     return world
 
 
 def _rows(session, project: Project, spare: User) -> dict[str, int]:
-    """A webhook, model connection, storage and job of the project (two webhooks and
-    models, so that the page and the API each delete one)."""
+    """A webhook, model connection, storage, job and export snapshot of the project (two
+    webhooks, models and import storages, so that the page and the API each delete one;
+    and an export storage for Label Studio's /api/storages/export paths)."""
     loopback = "http://127.0.0.1:9/"  # the discard port: nothing answers
     rows = {
         f"{prefix}{name}_id": row
@@ -99,12 +104,26 @@ def _rows(session, project: Project, spare: User) -> dict[str, int]:
             ("model", MLModel(project_id=project.id, title="Model", url=loopback)),
         )
     } | {
-        "storage_id": Storage(project_id=project.id, role="source", kind="local", params={"path": "/nonexistent"}),
+        **{f"{prefix}storage_id": Storage(project_id=project.id, role=role, kind="local",
+                                          params={"path": "/nonexistent"})
+           for prefix, role in (("", "source"), ("spare_", "source"), ("target_", "target"))},
         "job_id": BackgroundJob(project_id=project.id, kind="predict"),
+        "export_pk": BackgroundJob(project_id=project.id, kind="export_snapshot",  # not run: pending
+                                   params={"title": "Snapshot", "directory": "/nonexistent"}),
     }
     session.add_all(rows.values())
     session.commit()
     return {name: row.id for name, row in rows.items()} | {"user_id": spare.id, "kind": "local"}
+
+
+def _predictions(session, task: Task) -> dict[str, int]:
+    """Two predictions of the subject task (the API reads one and deletes the other),
+    under versions the API's create (default version "imported") does not replace."""
+    rows = {name: Prediction(task_id=task.id, project_id=task.project_id, result=[], model_version=version)
+            for name, version in (("prediction_id", "v1"), ("spare_prediction_id", "v2"))}
+    session.add_all(rows.values())
+    session.commit()
+    return {name: row.id for name, row in rows.items()}
 
 
 def tab_of(session, project: Project, user: User) -> int:

@@ -1,8 +1,9 @@
 """CoNLL 2003 export in Label Studio's layout: ``token -X- _ TAG`` lines, BIO tags."""
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+
+from nltk.tokenize import TreebankWordTokenizer
 
 from webapp.io.errors import ExportError
 from webapp.io.pages import ExportSource
@@ -10,8 +11,9 @@ from webapp.io.spans import Span, span_control, spans_of
 from webapp.labeling import ControlTag
 
 DOCSTART = "-DOCSTART- -X- O\n"
-# Words and single punctuation marks, as Label Studio's converter splits them.
-TOKEN = re.compile(r"\w+|[^\w\s]")
+# Label Studio's converter splits words as the Penn Treebank does (issue 16 point 6):
+# `U.S.`, `does` `n't`, `O'Neil`, `well-known`; its spans are offsets in the text.
+TOKENIZER = TreebankWordTokenizer()
 
 
 def conll_chunks(source: ExportSource) -> Iterator[bytes]:
@@ -44,12 +46,12 @@ def _bio_tags(text: str, spans: list[Span]) -> list[tuple[str, str]]:
     tagged = []
     remaining = iter(spans)
     span, inside = next(remaining, None), None
-    for match in TOKEN.finditer(text):
-        while span is not None and span.end <= match.start():
+    for start, end in TOKENIZER.span_tokenize(text):
+        while span is not None and span.end <= start:
             span = next(remaining, None)
-        if span is not None and span.start < match.end():
-            tagged.append((match.group(), ("I-" if inside is span else "B-") + span.label))
+        if span is not None and span.start < end:
+            tagged.append((text[start:end], ("I-" if inside is span else "B-") + span.label))
             inside = span
         else:
-            tagged.append((match.group(), "O"))
+            tagged.append((text[start:end], "O"))
     return tagged

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from webapp.dbutil import lock_project
 from webapp.hooks import TasksChange, TasksEvent, tasks_changed
+from webapp.io.authors import resolve_authors
 from webapp.io.errors import TaskImportError
 from webapp.io.formats_read import Located, number_records, read_file
 from webapp.io.records import PreparedTask, RecordChecker
@@ -39,6 +40,7 @@ class ImportResult:
     annotation_count: int
     prediction_count: int
     seconds: float
+    task_ids: list[int]  # in the records' order: the API's task create answers with its task
 
 
 @contextmanager
@@ -103,12 +105,13 @@ def _import(
         raise TaskImportError(f"{source} contains no tasks.")
     checker = RecordChecker(config)
     tasks = [checker.check(where, record) for where, record in located]
-    _Writer(project, user, config).store(session, tasks, origin)
+    ids = _Writer(project, user, config).store(session, tasks, origin)
     return ImportResult(
         task_count=len(tasks),
         annotation_count=sum(len(t.annotations) for t in tasks),
         prediction_count=sum(len(t.predictions) for t in tasks),
         seconds=time.perf_counter() - started,
+        task_ids=ids,
     )
 
 
@@ -119,14 +122,19 @@ class _Writer:
         self.project = project
         self.project_id = project.id
         self.user_id = user.id
+        self.organization_id = user.organization_id
+        self.authors: dict = {}  # completed_by reference -> user id, once per import
         self.config = config
         self.now = utcnow()
 
-    def store(self, session: Session, tasks: list[PreparedTask], origin: object = None) -> None:
-        """Insert everything in one write transaction and commit; roll back on any error."""
+    def store(self, session: Session, tasks: list[PreparedTask], origin: object = None) -> list[int]:
+        """Insert everything in one write transaction and commit, returning the new task
+        ids; roll back on any error."""
         try:
             project = lock_project(session, self.project_id)
             add_tasks(project, len(tasks), sum(_submitted(t) for t in tasks))
+            self.authors = resolve_authors(session, self.organization_id, {
+                a["completed_by"] for task in tasks for a in task.annotations})
             ids: list[int] = []
             for start in range(0, len(tasks), BATCH_SIZE):
                 ids += self._insert_batch(session, tasks[start : start + BATCH_SIZE])
@@ -137,6 +145,7 @@ class _Writer:
         except BaseException:
             session.rollback()
             raise
+        return ids
 
     def _insert_batch(self, session: Session, batch: list[PreparedTask]) -> list[int]:
         # Core table inserts: the ORM's bulk path adds per-row bookkeeping we do not need.
@@ -147,8 +156,8 @@ class _Writer:
         if self._needs_overlap_update(ids, batch):
             recompute_overlap(session, self.project, (ids[0], ids[-1]))
         annotations = [
-            {**values, **self._child_columns(task_id), "completed_by_id": self.user_id,
-             "updated_at": self.now}
+            {**{k: v for k, v in values.items() if k != "completed_by"}, **self._child_columns(task_id),
+             "completed_by_id": self.authors.get(values["completed_by"], self.user_id), "updated_at": self.now}
             for task_id, task in zip(ids, batch)
             for values in task.annotations
         ]

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from webapp.io.authors import author_ref
 from webapp.io.errors import TaskImportError
 from webapp.labeling import LabelingConfig, ResultError, validate_result
 
@@ -49,6 +50,7 @@ class RecordChecker:
             predictions=[
                 self._prediction(item_where, raw, data)
                 for item_where, raw in _numbered(where, record, "prediction")
+                if not _is_row_id(raw)
             ],
         )
 
@@ -68,6 +70,7 @@ class RecordChecker:
         cancelled = _flag(where, raw, "was_cancelled")
         return {
             "result": result,
+            "completed_by": author_ref(where, raw),  # resolved by the importer (authors.py)
             "was_cancelled": cancelled,
             "ground_truth": _flag(where, raw, "ground_truth") and not cancelled,
             "lead_time": _number(where, raw, "lead_time", minimum=0),
@@ -137,6 +140,12 @@ def _model_version(where: str, value: Any) -> str:
             f"{where}: model_version is longer than {MAX_MODEL_VERSION} characters."
         )
     return str(value)
+
+
+def _is_row_id(value: Any) -> bool:
+    """Label Studio's plain JSON export lists a task's predictions by id: rows of the
+    instance it came from, not predictions, so an import skips them (issue 16 point 6)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_number(value: Any) -> bool:

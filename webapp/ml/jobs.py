@@ -226,7 +226,8 @@ def _recovery(attempts: int, max_attempts: int) -> dict:
 
 def run_pending_jobs(session: Session, limit: int | None = None) -> int:
     """Run pending jobs until none is left (or `limit`); returns how many ran."""
-    from webapp.ml import autolabel, predict, training  # noqa: F401 - register the job kinds
+    from webapp.io import snapshots  # noqa: F401 - register the job kinds
+    from webapp.ml import autolabel, predict, training  # noqa: F401
 
     recover_stale_jobs(session)
     ran = 0

@@ -66,7 +66,10 @@ def unexpected_error(exc: Exception):
 
 
 def register(app: Flask) -> None:
-    from webapp.views.api import annotations, assignments, integrations, members, ml, projects, quality, reviews, tasks, users  # noqa: F401 - routes
+    from webapp.views.api import (  # noqa: F401 - routes
+        annotations, assignments, exports, integrations, members, ml, predictions, projects, quality, reviews,
+        storages, task_rows, tasks, users,
+    )
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -32,12 +32,12 @@ def _body() -> dict:
     return body
 
 
-def _field_error(field: str, message: str):
+def field_error(field: str, message: str):
     db.session.rollback()
     return {"detail": message, "validation_errors": {field: [message]}, "status_code": 400}, 400
 
 
-def _project_id(value) -> int:
+def project_id_of(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest("'project' must be a project id.")
     return value
@@ -73,13 +73,13 @@ def list_webhooks():
 @route("/webhooks", methods=["POST"])
 def create():
     body = _body()
-    project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
+    project = authorize_project(db.session, current_user, project_id_of(body.get("project")), Action.MANAGE)
     settings = _webhook_settings(body, {})
     box = box_from_config(current_app.config)
     try:
         webhook = create_webhook(db.session, project, settings, policy_from_config(current_app.config), box)
     except WebhookError as exc:
-        return _field_error(exc.field, exc.message)
+        return field_error(exc.field, exc.message)
     db.session.commit()
     generated = {} if settings.secret else {"secret": webhook_secret(webhook, box)}
     return {**webhook_json(webhook), **generated}, 201
@@ -100,7 +100,7 @@ def patch(webhook_id: int):
     try:
         change = update_webhook(webhook, settings, policy_from_config(current_app.config), box)
     except WebhookError as exc:
-        return _field_error(exc.field, exc.message)
+        return field_error(exc.field, exc.message)
     db.session.commit()
     if change is not SecretChange.GENERATED:
         return webhook_json(webhook)
@@ -115,31 +115,50 @@ def delete(webhook_id: int):
     return "", 204
 
 
+# Label Studio names local storage `localfiles` in its paths and `type` (issue 16 point 6);
+# `local` stays accepted.
+LABEL_STUDIO_KINDS = {"local": "localfiles"}
+OUR_KINDS = {ls: ours for ours, ls in LABEL_STUDIO_KINDS.items()}
+
+
+def our_kind(kind: str) -> str:
+    return OUR_KINDS.get(kind, kind)
+
+
 def storage_json(s: Storage) -> dict:
     return {
-        "id": s.id, "project": s.project_id, "type": s.kind, "role": s.role, "title": s.title,
+        "id": s.id, "project": s.project_id, "type": LABEL_STUDIO_KINDS.get(s.kind, s.kind), "role": s.role,
+        "title": s.title,
         **{k: v for k, v in s.params.items()},
         "sync_interval_minutes": s.sync_interval_minutes, "write_on_submit": s.write_on_submit,
-        "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at),
+        "sync_requested": s.sync_requested, "last_sync": iso(s.last_sync_at), "created_at": iso(s.created_at),
     }
 
 
 @route("/storages/<kind>", methods=["POST"])
 def create_storage_view(kind: str):
-    """`kind` is local, s3 or redis; `role` is source (default) or target."""
-    body = _body()
-    project = authorize_project(db.session, current_user, _project_id(body.get("project")), Action.MANAGE)
+    """`kind` is localfiles (or local), s3 or redis; `role` is source (default) or target."""
+    return create_storage_from(our_kind(kind), _body())
+
+
+def storage_params(body: dict) -> dict:
+    """The kind's own parameters: every field but the storage's settings."""
     reserved = ("project", "role", "title", "secret", "sync_interval_minutes", "write_on_submit")
+    return {k: v for k, v in body.items() if k not in reserved}
+
+
+def create_storage_from(kind: str, body: dict):
+    project = authorize_project(db.session, current_user, project_id_of(body.get("project")), Action.MANAGE)
     settings = StorageSettings(
         kind=kind, role=body.get("role", "source"), title=str(body.get("title", "")),
-        params={k: v for k, v in body.items() if k not in reserved}, secret=str(body.get("secret", "")),
+        params=storage_params(body), secret=str(body.get("secret", "")),
         sync_interval_minutes=body.get("sync_interval_minutes", 0),
         write_on_submit=bool(body.get("write_on_submit", False)),
     )
     try:
         storage = create_storage(db.session, project, settings, current_app.config)
     except StorageError as exc:
-        return _field_error(exc.field, exc.message)
+        return field_error(exc.field, exc.message)
     db.session.commit()
     return storage_json(storage), 201
 
@@ -147,13 +166,20 @@ def create_storage_view(kind: str):
 @route("/storages/<kind>/<int:storage_id>/sync", methods=["POST"])
 def sync(kind: str, storage_id: int):
     """Queues the sync for the background job, as the settings tab's button does."""
-    storage = db.session.get(Storage, storage_id)
-    if storage is None or storage.kind != kind:
-        raise not_found()
-    authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
+    storage = managed_storage(our_kind(kind), storage_id)  # either role, as before Label Studio's paths
     request_sync(storage)
     db.session.commit()
     return storage_json(storage), 202
+
+
+def managed_storage(kind: str, storage_id: int, role: str | None = None) -> Storage:
+    """A storage of this kind (and role, when given) in a project the user manages; else
+    the gate's 404."""
+    storage = db.session.get(Storage, storage_id)
+    if storage is None or storage.kind != kind or role not in (None, storage.role):
+        raise not_found()
+    authorize_project(db.session, current_user, storage.project_id, Action.MANAGE)
+    return storage
 
 
 @route("/tasks/<int:task_id>/presign", methods=["GET"])

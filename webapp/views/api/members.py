@@ -6,7 +6,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden
 
 from webapp import members as domain
-from webapp.access import Action, authorize_project
+from webapp.access import Action, authorize_project, not_found
 from webapp.extensions import db
 from webapp.projects import ProjectError
 from webapp.views.api import route
@@ -58,10 +58,29 @@ def remove(project_id: int, user_id: int):
     return "", 204
 
 
-@route("/users", methods=["GET"])
-def users():
-    """Organisation users (managers and up), filtered by ?search=."""
+def _organisation_users() -> list:
+    """Every active user of the organisation (managers and up), filtered by ?search=."""
     if not current_user.org_role.can_manage:
         raise Forbidden("Only managers and administrators list the organisation's users.")
-    found = domain.search_users(db.session, current_user.organization_id, request.args.get("search", ""))
-    return {"count": len(found), "results": [user_json(u) for u in found]}
+    return domain.search_users(db.session, current_user.organization_id, request.args.get("search", ""), limit=None)
+
+
+@route("/users", methods=["GET"])
+def users():
+    """A list, as Label Studio's /api/users answers (issue 16 point 6)."""
+    return [user_json(u) for u in _organisation_users()]
+
+
+@route("/organizations/<int:organization_id>/memberships", methods=["GET"])
+def memberships(organization_id: int):
+    """Label Studio's `organizations.members.list` (issue 16 point 1): the user's own
+    organisation only, `{"count", "results"}` paged by `page` and `page_size`."""
+    if organization_id != current_user.organization_id:
+        raise not_found()
+    found = _organisation_users()
+    page = max(request.args.get("page", 1, type=int), 1)
+    size = max(request.args.get("page_size", len(found) or 1, type=int), 1)
+    rows = found[(page - 1) * size: page * size]
+    return {"count": len(found), "results": [
+        {"id": u.id, "organization": organization_id, "role": u.org_role.value, "user": user_json(u)}
+        for u in rows]}

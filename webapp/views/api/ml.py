@@ -24,7 +24,17 @@ def model_json(model: MLModel) -> dict:
             "url": model.url, "auth_method": model.auth_method, "basic_auth_user": model.basic_auth_user,
             "extra_params": model.extra_params,
             "interactive_preannotations": model.interactive_preannotations, "is_active": model.is_active,
-            "created_at": model.created_at.isoformat()}
+            "created_at": model.created_at.isoformat(),
+            # Label Studio's names for the same (its SDK reads these).
+            "is_interactive": model.interactive_preannotations, "state": "CO" if model.is_active else "DI"}
+
+
+def _body() -> dict:
+    """The request's fields, Label Studio's `is_interactive` read as ours."""
+    body = dict(json_body(optional=True))
+    if "is_interactive" in body:
+        body["interactive_preannotations"] = body.pop("is_interactive")
+    return body
 
 
 def job_json(job: BackgroundJob) -> dict:
@@ -50,7 +60,7 @@ def create_model():
     """ML-1: {"project", "kind", "title", "url", "auth_method", "basic_auth_user",
     "auth_secret", "extra_params", "interactive_preannotations"}; an external model is
     saved only when it answers its health check (and /setup)."""
-    body = json_body(optional=True)
+    body = _body()
     if not isinstance(body.get("project"), int):
         raise BadRequest("'project' (the project id) is required.")
     project = authorize_project(db.session, current_user, body["project"], Action.MANAGE)
@@ -64,15 +74,20 @@ def create_model():
 @route("/ml/<int:model_id>", methods=["PATCH"])
 def update_model(model_id: int):
     model = _model(model_id)
-    body = {**model_json(model), **(json_body(optional=True))}
+    body = {**model_json(model), **_body()}
     _save(model, db.session.get(Project, model.project_id), _connection(body, model), stored=model)
     db.session.commit()
     return model_json(model)
 
 
+def _default_kind(body: dict) -> ModelKind:
+    """Label Studio's SDK sends no `kind` (issue 16 point 6): a URL names an ML backend."""
+    return ModelKind.ML_BACKEND if str(body.get("url") or "").strip() else ModelKind.BUILTIN
+
+
 def _connection(body: dict, model: MLModel) -> Connection:
     try:
-        kind = ModelKind(body.get("kind", ModelKind.BUILTIN.value))
+        kind = ModelKind(body.get("kind") or _default_kind(body).value)
     except ValueError:
         raise BadRequest(f"'kind' is one of {', '.join(k.value for k in ModelKind)}.") from None
     if not isinstance(body.get("extra_params", {}), dict):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_login import current_user
+from sqlalchemy import func, select
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from webapp.access import Action, authorize_project, may_create_projects, visible_projects
 from webapp.extensions import db
-from webapp.io import ExportError, TaskImportError, import_records, import_tasks
+from webapp.io import EXPORT_FORMATS, ExportError, TaskImportError, import_records, import_tasks
 from webapp.project_settings import apply_settings
 from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
@@ -35,10 +36,19 @@ def project_error(exc: ProjectError):
 
 @route("/projects", methods=["GET"])
 def list_projects():
-    projects = db.session.scalars(visible_projects(current_user)).all()
+    """`{"count", "results"}`, paged by `page` and `page_size` (every project on page 1
+    without one); a page past the end is empty, where the SDK's pager stops."""
+    page = request.args.get("page", 1, type=int)
+    size = request.args.get("page_size", type=int)
+    if page < 1 or (size is not None and size < 1):
+        raise BadRequest("page and page_size must be >= 1.")
+    stmt = visible_projects(current_user)
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if size is not None:
+        stmt = stmt.offset((page - 1) * size).limit(size)
+    projects = db.session.scalars(stmt).all() if size is not None or page == 1 else []
     counts = project_counts(db.session, [p.id for p in projects])
-    results = [project_json(p, counts[p.id]) for p in projects]
-    return {"count": len(results), "results": results}
+    return {"count": count, "results": [project_json(p, counts[p.id]) for p in projects]}
 
 
 @route("/projects", methods=["POST"])
@@ -121,8 +131,16 @@ def export(project_id: int):
     try:
         return export_response(
             project,
-            request.args.get("exportType", "JSON"),
+            # Label Studio's SDK sends export_type, its web UI exportType (issue 16 point 6).
+            request.args.get("export_type") or request.args.get("exportType", "JSON"),
             only_annotated=request.args.get("download_all_tasks", "false").lower() != "true",
         )
     except ExportError as exc:
         raise BadRequest(str(exc)) from exc
+
+
+@route("/projects/<int:project_id>/export/formats", methods=["GET"])
+def export_formats(project_id: int):
+    """Label Studio's `exports.list_formats`: the formats `export_type` accepts."""
+    authorize_project(db.session, current_user, project_id, Action.EXPORT)
+    return [{"name": name, "title": name} for name in EXPORT_FORMATS]

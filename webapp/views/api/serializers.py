@@ -30,7 +30,7 @@ def annotation_json(a: Annotation) -> dict:
 
 
 def prediction_json(p: Prediction) -> dict:
-    return {**prediction_entry(p), "task": p.task_id}
+    return {**prediction_entry(p), "task": p.task_id, "project": p.project_id}
 
 
 def task_json(task: Task, annotations=(), predictions=()) -> dict:
@@ -58,4 +58,5 @@ def user_json(user: User) -> dict:
         "username": user.email,
         "first_name": user.name,
         "role": user.org_role.value,
+        "active_organization": user.organization_id,  # Label Studio's whoami carries it
     }

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 
 from webapp.access import Action, authorize_project, authorize_task
-from webapp.data_manager import load_page, parse_query, row_json, viewer_for
+from webapp.data_manager import TaskQuery, Viewer, load_page, parse_query, row_json, viewer_for
 from webapp.extensions import db
 from webapp.models import Annotation, Prediction, Project, Task
 from webapp.queue import next_task
@@ -47,18 +47,25 @@ def tasks_with_children(tasks: list[Task], annotator_id: int | None = None) -> l
     return [task_json(t, annotations[t.id], predictions[t.id]) for t in tasks]
 
 
-@route("/projects/<int:project_id>/tasks", methods=["GET"])
-def list_tasks(project_id: int):
+def data_manager_page(project: Project, extra_args: dict[str, str] | None = None
+                      ) -> tuple[list[dict], Viewer, TaskQuery]:
     """The Data Manager's tasks for this user: same scope, filters, ordering and withheld
-    columns as the page (OPT-3, REV-6, REV-8); paged by page/page_size."""
-    project = authorize_project(db.session, current_user, project_id, Action.VIEW_DATA_MANAGER)
+    columns as the page (OPT-3, REV-6, REV-8); paged by page/page_size. `extra_args` are
+    Data Manager URL parameters over the request's."""
     page, size = _page_args()
     viewer = viewer_for(db.session, current_user, project)
-    query = replace(parse_query(request.args, viewer), page=page, size=size)
+    args = {**request.args.to_dict(), **extra_args} if extra_args else request.args
+    query = replace(parse_query(args, viewer), page=page, size=size)
     rows = load_page(db.session, project, viewer, query, columns=viewer.columns).rows
     annotator_id = None if viewer.sees_all_annotations else current_user.id
     body = tasks_with_children([r.task for r in rows], annotator_id=annotator_id)
-    return [row_json(row, viewer, item) for item, row in zip(body, rows)]
+    return [row_json(row, viewer, item) for item, row in zip(body, rows)], viewer, query
+
+
+@route("/projects/<int:project_id>/tasks", methods=["GET"])
+def list_tasks(project_id: int):
+    project = authorize_project(db.session, current_user, project_id, Action.VIEW_DATA_MANAGER)
+    return data_manager_page(project)[0]
 
 
 @route("/tasks/<int:task_id>", methods=["GET"])
