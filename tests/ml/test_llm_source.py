@@ -11,7 +11,7 @@ from tests.ml.conftest import choice_item, choices_config, labels_config, sentim
 from tests.ml.http_stub import loopback, stub  # noqa: F401 - fixtures
 from webapp.labeling import parse_config
 from webapp.ml import llm_source, remote
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks
 from webapp.ml.predictions import prediction_sets
 from webapp.ml.remote import RemoteModelError

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import csrf_token, login
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models import OrgRole, Prediction
 from webapp.models.ml import AutolabelSettings, BackgroundJob, JobStatus, MLModel, ModelVersion
 

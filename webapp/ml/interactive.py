@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 from webapp.labeling import ControlType, LabelingConfig, ObjectType, parse_config
 from webapp.ml.dataset import task_text
 from webapp.ml.predict import latest_version
-from webapp.ml.sources import MODEL_PREFIX
-from webapp.ml.training import load_bundle, predict_results
+from webapp.ml.live_source import model_id_of
+from webapp.ml.builtin.bundle import load_bundle
+from webapp.ml.builtin.infer import predict_results
 from webapp.models import Project, Task
 from webapp.models.ml import MLModel, ModelKind
 
 if TYPE_CHECKING:  # scikit-learn loads only when a bundle is unpickled (issue 14)
-    from webapp.ml.builtin_classifier import TextClassifier
+    from webapp.ml.builtin.classifier import TextClassifier
 
 log = logging.getLogger(__name__)
 MAX_CONTEXT_ITEMS = 20
@@ -56,8 +57,7 @@ class Selection:
 
 def interactive_model(session: Session, project: Project) -> MLModel | None:
     """The active model with interactive pre-annotations on; the live source's first."""
-    source = project.live_predictions_source or ""
-    source_id = int(source.removeprefix(MODEL_PREFIX)) if source.removeprefix(MODEL_PREFIX).isdigit() else 0
+    source_id = model_id_of(project.live_predictions_source) or 0
     return session.scalar(
         select(MLModel).where(MLModel.project_id == project.id, MLModel.is_active.is_(True),
                               MLModel.interactive_preannotations.is_(True))
