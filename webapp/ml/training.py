@@ -23,7 +23,6 @@ from webapp.models.ml import BackgroundJob, MLModel, ModelKind
 
 TRAIN_JOB = JobKind.TRAIN
 BACKEND_WEBHOOK_JOB = JobKind.BACKEND_WEBHOOK
-__all__ = ["TRAIN_JOB", "TrainingError", "enqueue_training"]  # TrainingError: views/api imports it here
 
 
 def enqueue_training(session: Session, model: MLModel) -> BackgroundJob:
