@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from webapp.integrations.payloads import task_payload
 from webapp.labeling import ControlType, parse_config
-from webapp.ml import llm_source, ml_backend
+from webapp.ml.remote import ml_backend, openai_chat
 from webapp.ml.builtin.bundle import load_bundle
 from webapp.ml.builtin.infer import predict_results
 from webapp.ml.dataset import trainable_controls
@@ -16,7 +16,7 @@ from webapp.ml.scoring import _spans, choices_match, span_f1
 from webapp.models import Annotation, Prediction, Project, Task
 from webapp.models.ml import MLModel, ModelKind, ModelVersion
 
-SOURCES = {ModelKind.ML_BACKEND: ml_backend, ModelKind.OPENAI_CHAT: llm_source}
+SOURCES = {ModelKind.ML_BACKEND: ml_backend, ModelKind.OPENAI_CHAT: openai_chat}
 BATCH = 20  # tasks per /predict call: one progress step each
 
 

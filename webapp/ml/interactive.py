@@ -159,9 +159,9 @@ def class_probabilities(estimator: TextClassifier, text: str) -> dict[str, float
 def _external(session: Session, model: MLModel, project: Project, task: Task, context: dict) -> list[dict]:
     # Imported here: the remote clients (and their HTTP stack) load only when asked.
     if model.kind is ModelKind.ML_BACKEND:
-        from webapp.ml import ml_backend as source
+        from webapp.ml.remote import ml_backend as source
     else:
-        from webapp.ml import llm_source as source
+        from webapp.ml.remote import openai_chat as source
     try:
         answers = source.predict(session, model, project, [task], context=context)
     except Exception as exc:  # a remote model's failure is told to the annotator, never raised

@@ -16,7 +16,7 @@ from webapp.ml.errors import TrainingError
 from webapp.ml.jobs import enqueue, fence, job_handler, report_progress
 from webapp.ml.live_source import model_id_of
 from webapp.ml.predict import predict_external
-from webapp.ml import ml_backend
+from webapp.ml.remote import ml_backend
 from webapp.ml.stages import JobKind, enqueue_predictions
 from webapp.models import Annotation, Project, Task
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind
