@@ -10,8 +10,8 @@ import pytest
 
 from tests.factories import csrf_token, login
 from tests.ml.conftest import Labeled, annotate, labels_config, span_item
+from webapp.ml.builtin.train import train_builtin
 from webapp.ml.interactive import InteractiveError, sentence_bounds, suggest
-from webapp.ml.training import train_builtin
 from webapp.models import Distribution, OrgRole
 from webapp.models.ml import MLModel, ModelKind
 

@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from tests.ml.conftest import choice_item
 from webapp.annotations import Submission, submit_annotation
+from webapp.ml.builtin.train import train_builtin
 from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks, write_predictions
 from webapp.ml.predictions import (create_annotations_from_predictions, delete_prediction_set,
                                    prediction_sets)
 from webapp.ml.sources import live_prediction, source_version
-from webapp.ml.training import train_builtin
 from webapp.models import Annotation, OrgRole, Prediction, Task
 from webapp.models.ml import BackgroundJob, JobStatus, ModelVersion
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.ml.conftest import choice_item, choices_config
+from webapp.ml.builtin.train import train_builtin
 from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks
-from webapp.ml.training import enqueue_training, train_builtin
+from webapp.ml.training import enqueue_training
 from webapp.models import Prediction
 from webapp.models.ml import BackgroundJob, JobStatus, ModelVersion
 

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from webapp.integrations.payloads import task_payload
 from webapp.labeling import ControlType, parse_config
-from webapp.ml.remote import ml_backend, openai_chat
 from webapp.ml.builtin.bundle import load_bundle
 from webapp.ml.builtin.infer import predict_results
 from webapp.ml.dataset import trainable_controls
+from webapp.ml.remote import ml_backend, openai_chat
 from webapp.ml.scoring import _spans, choices_match, span_f1
 from webapp.models import Annotation, Prediction, Project, Task
 from webapp.models.ml import MLModel, ModelKind, ModelVersion

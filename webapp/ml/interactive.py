@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.labeling import ControlType, LabelingConfig, ObjectType, parse_config
-from webapp.ml.dataset import task_text
-from webapp.ml.predict import latest_version
-from webapp.ml.live_source import model_id_of
 from webapp.ml.builtin.bundle import load_bundle
 from webapp.ml.builtin.infer import predict_results
+from webapp.ml.dataset import task_text
+from webapp.ml.live_source import model_id_of
+from webapp.ml.predict import latest_version
 from webapp.models import Project, Task
 from webapp.models.ml import MLModel, ModelKind
 

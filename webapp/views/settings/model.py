@@ -11,13 +11,13 @@ from webapp.extensions import db
 from webapp.forms.settings_model import AutolabelForm, ModelConnectionForm, TrainOnSubmitForm
 from webapp.ml import external, remote
 from webapp.ml.autolabel import AUTOLABEL_JOB, audit_figures, settings_of
-from webapp.ml.stages import enqueue_autolabel
 from webapp.ml.connections import check_and_apply
 from webapp.ml.jobs import latest_job
 from webapp.ml.live_source import model_id_of
 from webapp.ml.predict import latest_version
 from webapp.ml.remote import RemoteModelError
 from webapp.ml.sources import source_version
+from webapp.ml.stages import enqueue_autolabel
 from webapp.ml.training import TRAIN_JOB, enqueue_training
 from webapp.models.ml import MLModel, ModelKind, ModelVersion
 from webapp.views.settings import Section, register_section, render_section, save_section, settings_project

@@ -6,11 +6,11 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from webapp.extensions import db
+from webapp.ml.errors import TrainingError
 from webapp.ml.jobs import latest_job
 from webapp.ml.live_source import version_of
 from webapp.ml.predict import PREDICT_JOB, predict_tasks
 from webapp.ml.predictions import delete_prediction_set, prediction_sets
-from webapp.ml.errors import TrainingError
 from webapp.models.ml import BackgroundJob
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
