@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from webapp.ml.autolabel import wilson_interval  # noqa: E402
-from webapp.ml.builtin_classifier import TextClassifier  # noqa: E402
-from webapp.ml.builtin_ner import SpanTagger  # noqa: E402
+from webapp.ml.builtin.classifier import TextClassifier  # noqa: E402
+from webapp.ml.builtin.tagger import SpanTagger  # noqa: E402
 from webapp.ml.scoring import span_f1  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"

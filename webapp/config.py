@@ -56,9 +56,6 @@ class Config:
     QUORUM_MAX_BODY_BYTES = int(os.environ.get("QUORUM_MAX_BODY_BYTES", 1024 * 1024))
     QUORUM_MAX_JSON_DEPTH = int(os.environ.get("QUORUM_MAX_JSON_DEPTH", 64))
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
-    IMPORT_BATCH_SIZE = 5000
-    TASKS_PAGE_SIZE = 100
-    JSON_SORT_KEYS = False
     # Outbound requests (webhooks, ML backends): private and loopback addresses are refused
     # unless allowed here (see webapp/integrations/http_policy.py).
     QUORUM_ALLOW_PRIVATE_NETWORKS = os.environ.get("QUORUM_ALLOW_PRIVATE_NETWORKS", "0")

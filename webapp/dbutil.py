@@ -5,7 +5,7 @@ import time
 from collections.abc import Iterator
 from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Project
@@ -26,7 +26,7 @@ def begin_write(session: Session, durable: bool = True) -> None:
     """End any open transaction and start one that holds the write lock from its start.
 
     SQLite: BEGIN IMMEDIATE, so two writers never both read the same state and then race.
-    PostgreSQL: an ordinary transaction; callers lock rows with `lock_rows`. A transaction
+    PostgreSQL: an ordinary transaction; callers lock rows with SELECT ... FOR UPDATE. A transaction
     that is not `durable` commits without waiting for the WAL flush (synchronous_commit
     off): only a database crash in the next fraction of a second can lose it, and it stays
     atomic and ordered; for writes as cheap to redo as a reservation.
@@ -56,10 +56,3 @@ def lock_project(session: Session, project_id: int) -> Project | None:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
-
-
-def lock_rows(session: Session, stmt: Select) -> Select:
-    """FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite already holds the database lock."""
-    if is_postgres(session):
-        return stmt.with_for_update(skip_locked=True)
-    return stmt

@@ -17,7 +17,7 @@ from webapp.extensions import db, scheduler
 from webapp.integrations.delivery import DELIVERY_INTERVAL, deliver_pending
 from webapp.integrations.http_policy import policy_from_config
 from webapp.io.storage.sync import sync_due_storages
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models._types import utcnow
 from webapp.quality.reevaluate import reevaluate_changed_projects, reevaluate_flagged
 from webapp.queue import sweep_expired_reservations

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.labeling import sanitize_html
+from webapp.ml.live_source import LiveSource
 from webapp.models import AgreementMetric, Prediction
 from webapp.projects import ProjectError
 
@@ -25,7 +26,6 @@ SUITED_METRICS: dict[str, tuple[AgreementMetric, ...]] = {
     "Number": (M.CLOSENESS, M.EXACT_MATCH),
     "Taxonomy": (M.PATH_OVERLAP, M.EXACT_MATCH),
 }
-LIVE_SOURCE_PREFIXES = ("model:", "version:")
 
 
 def sanitized_html(name: str) -> Callable[[Any], str]:
@@ -83,7 +83,7 @@ def live_source(value: Any) -> str:
     name = "live_predictions_source"
     if value is None or value == "":
         return ""
-    if not isinstance(value, str) or not value.startswith(LIVE_SOURCE_PREFIXES) or value.endswith(":"):
+    if not isinstance(value, str) or LiveSource.parse(value) is None:
         raise ProjectError(name, f"'{name}' must be empty, 'model:<id>' or 'version:<model version>'.")
     return value
 

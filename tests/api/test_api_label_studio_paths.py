@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.test_api import NER_RESULT, auth
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models import Annotation, OrgRole, Project, Task
 
 

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.e2e.conftest import live_server  # noqa: F401 - fixture
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models import OrgRole, Prediction, Project, Task
 from webapp.models.ml import BackgroundJob
 

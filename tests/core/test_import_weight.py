@@ -31,7 +31,7 @@ def test_issue14_point4_import_wsgi_loads_no_heavy_ml_library():
 def test_issue14_point4_a_builtin_estimator_still_loads_its_library():
     """The libraries load where a model is built, so training keeps working."""
     from webapp.labeling import ControlType
-    from webapp.ml.training import _new_estimator
+    from webapp.ml.builtin.train import _new_estimator
 
     control = type("Control", (), {"type": ControlType.CHOICES, "multiple": False})()
     assert type(_new_estimator(control)).__name__ == "TextClassifier"

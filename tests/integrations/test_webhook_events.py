@@ -11,7 +11,7 @@ from tests.review.conftest import TEXT, span
 from webapp.hooks import on_review_change, remove_listener
 from webapp.integrations.delivery import deliver_pending
 from webapp.integrations.webhooks import WebhookSettings, create_webhook
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.training import enqueue_training
 from webapp.secret_box import SecretBox, generate_key
 from webapp.models import Annotation, OrgRole, Review, ReviewAction, WebhookDelivery

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 from tests.ml.conftest import choice_item
 from webapp.ml import predict
 from webapp.ml.autolabel import run_autolabel, settings_of
+from webapp.ml.builtin.train import train_builtin
 from webapp.ml.jobs import (
     ClaimLost, claim_next, enqueue, fence, job_handler, recover_stale_jobs, report_progress, run_job,
 )
-from webapp.ml.training import enqueue_training, train_builtin
+from webapp.ml.training import enqueue_training
 from webapp.models import Annotation, AutolabelDecision, Prediction
 from webapp.models._types import utcnow
 from webapp.models.ml import BackgroundJob, JobStatus, ModelVersion

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from webapp.ml import ml_backend, remote
+from webapp.ml import remote
+from webapp.ml.remote import ml_backend
 
 
 def free_port() -> int:

@@ -90,7 +90,7 @@ def test_audit_accuracy_pauses_auto_acceptance_below_the_floor__AL_1(session, fa
 
 def test_figures_refresh_while_autolabeling_runs__AL_1(session, tiny, client):
     from tests.settings.conftest import post
-    from webapp.ml.jobs import run_pending_jobs
+    from webapp.ml.pipeline import run_pending_jobs
 
     _predict_all(session, tiny)
     tiny.project.live_predictions_source = "version:v1"

@@ -10,8 +10,8 @@ import pytest
 
 from tests.factories import csrf_token, login
 from tests.ml.conftest import Labeled, annotate, labels_config, span_item
+from webapp.ml.builtin.train import train_builtin
 from webapp.ml.interactive import InteractiveError, sentence_bounds, suggest
-from webapp.ml.training import train_builtin
 from webapp.models import Distribution, OrgRole
 from webapp.models.ml import MLModel, ModelKind
 
@@ -106,7 +106,7 @@ def test_an_ml_backend_gets_the_context_and_its_answer_is_checked__ML_5(labeled,
         answer[0]["value"]["text"] = "wrong text"
         return [(answer, 0.7, "backend-v1")]
 
-    monkeypatch.setattr("webapp.ml.ml_backend.predict", fake_predict)
+    monkeypatch.setattr("webapp.ml.remote.ml_backend.predict", fake_predict)
     context = {"result": [region(0, 5)]}
     got = suggest(session, made.project, made.tasks[0], context)
     assert calls == [(backend.id, [made.tasks[0].id], context)]
@@ -118,7 +118,7 @@ def test_an_llm_source_answer_is_restricted_to_the_selection__ML_5(labeled, sess
     made.model.kind, made.model.url, made.model.interactive_preannotations = ModelKind.OPENAI_CHAT, "http://x", True
     session.commit()
     whole_task = [region(0, 5, "PER"), region(30, 35, "PER"), region(44, 48, "LOC")]
-    monkeypatch.setattr("webapp.ml.llm_source.predict", lambda *a, **k: [(whole_task, None, "llm-v1")])
+    monkeypatch.setattr("webapp.ml.remote.openai_chat.predict", lambda *a, **k: [(whole_task, None, "llm-v1")])
     got = suggest(session, made.project, made.tasks[0], {"result": [region(36, 48)]})  # "flew to Rome"
     assert spans(got) == [("Rome", "LOC"), ("Carol", "PER")]  # the selected sentence only
 
@@ -131,7 +131,7 @@ def test_a_failing_backend_is_told_in_words__ML_5(labeled, session, monkeypatch)
     def down(*args, **kwargs):
         raise ConnectionError("connection refused")
 
-    monkeypatch.setattr("webapp.ml.ml_backend.predict", down)
+    monkeypatch.setattr("webapp.ml.remote.ml_backend.predict", down)
     with pytest.raises(InteractiveError, match="did not answer: connection refused"):
         suggest(session, made.project, made.tasks[0], {"result": []})
 

@@ -1,7 +1,8 @@
 """The background job runner: atomic claim, debounce, failures recorded, synchronous in tests."""
 from __future__ import annotations
 
-from webapp.ml.jobs import claim_next, enqueue, job_handler, run_pending_jobs
+from webapp.ml.jobs import claim_next, enqueue, job_handler
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models.ml import BackgroundJob, JobStatus
 
 

@@ -27,7 +27,7 @@ from tests.factories import csrf_token, login
 from tests.ml.conftest import choice_item
 from tests.ml.http_stub import free_port, loopback  # noqa: F401 - fixture
 from webapp.annotations.service import Submission, submit_annotation
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks
 from webapp.models import Annotation, OrgRole, Prediction
 from webapp.models.ml import BackgroundJob, JobStatus, MLModel, ModelVersion

@@ -10,11 +10,12 @@ from tests.factories import csrf_token, login
 from tests.ml.conftest import choice_item, choices_config, labels_config, sentiment_texts
 from tests.ml.http_stub import loopback, stub  # noqa: F401 - fixtures
 from webapp.labeling import parse_config
-from webapp.ml import llm_source, remote
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml import remote
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks
 from webapp.ml.predictions import prediction_sets
 from webapp.ml.remote import RemoteModelError
+from webapp.ml.remote import openai_chat as llm_source
 from webapp.ml.training import enqueue_training
 from webapp.models import Prediction
 from webapp.models.ml import BackgroundJob, JobStatus, MLModel, ModelKind, ModelVersion

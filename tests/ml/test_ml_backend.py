@@ -12,9 +12,9 @@ from tests.factories import csrf_token, login
 from tests.ml.conftest import choice_item, choices_config
 from tests.ml.http_stub import free_port, loopback, stub  # noqa: F401 - fixtures
 from webapp.annotations.service import Submission, submit_annotation
-from webapp.ml import ml_backend, remote
-from webapp.ml.jobs import run_pending_jobs
-from webapp.ml.remote import RemoteModelError
+from webapp.ml import remote
+from webapp.ml.pipeline import run_pending_jobs
+from webapp.ml.remote import RemoteModelError, ml_backend
 from webapp.models import OrgRole
 from webapp.models.ml import MLModel, ModelKind
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import csrf_token, login
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models import OrgRole, Prediction
 from webapp.models.ml import AutolabelSettings, BackgroundJob, JobStatus, MLModel, ModelVersion
 
@@ -61,7 +61,7 @@ def test_train_on_submission_toggle__ML_2(session, manager_client, tiny):
 
 
 def test_predictions_tab_predicts_lists_and_deletes__PRED_1__ML_6(session, manager_client, tiny):
-    from webapp.ml.training import train_builtin
+    from webapp.ml.builtin.train import train_builtin
 
     train_builtin(session, tiny.model)
     session.commit()

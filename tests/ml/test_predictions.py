@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from tests.ml.conftest import choice_item
 from webapp.annotations import Submission, submit_annotation
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.builtin.train import train_builtin
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks, write_predictions
 from webapp.ml.predictions import (create_annotations_from_predictions, delete_prediction_set,
                                    prediction_sets)
 from webapp.ml.sources import live_prediction, source_version
-from webapp.ml.training import train_builtin
 from webapp.models import Annotation, OrgRole, Prediction, Task
 from webapp.models.ml import BackgroundJob, JobStatus, ModelVersion
 
@@ -50,7 +50,7 @@ def test_prediction_sets_with_accuracy_and_delete__PRED_1(session, tiny):
     sets = {s.model_version: s for s in prediction_sets(session, tiny.project.id)}
     assert sets["a"].count == 2 and abs(sets["a"].mean_score - 0.7) < 1e-9 and sets["a"].accuracy == 1.0
     assert sets["b"].count == 1 and sets["b"].accuracy == 0.0 and sets["b"].evaluated == 1
-    from webapp.ml.predict import recount_predictions
+    from webapp.ml.predictions import recount_predictions
 
     recount_predictions(session, [gt.id])
     session.commit()

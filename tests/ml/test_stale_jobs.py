@@ -15,8 +15,8 @@ from webapp.ml.jobs import (
     recover_stale_jobs,
     report_progress,
     run_job,
-    run_pending_jobs,
 )
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.models._types import utcnow
 from webapp.models.ml import BackgroundJob, JobStatus
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.ml.conftest import choice_item, choices_config
-from webapp.ml.jobs import run_pending_jobs
+from webapp.ml.builtin.train import train_builtin
+from webapp.ml.pipeline import run_pending_jobs
 from webapp.ml.predict import predict_tasks
-from webapp.ml.training import enqueue_training, train_builtin
+from webapp.ml.training import enqueue_training
 from webapp.models import Prediction
 from webapp.models.ml import BackgroundJob, JobStatus, ModelVersion
 
@@ -109,7 +110,7 @@ def test_crf_tagger_pickles_and_keeps_exact_offsets__ML_4(tmp_path, monkeypatch)
     import pickle
     import tempfile
 
-    from webapp.ml.builtin_ner import SpanTagger
+    from webapp.ml.builtin.tagger import SpanTagger
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where CRFsuite's model file goes
     texts, spans = zip(*(_sentence(i) for i in range(36)))
@@ -132,7 +133,7 @@ class _OldTaggerPickle:
         self.state = state
 
     def __reduce__(self):
-        from webapp.ml.builtin_ner import SpanTagger
+        from webapp.ml.builtin.tagger import SpanTagger
 
         return object.__new__, (SpanTagger,), self.state
 
@@ -145,7 +146,7 @@ def test_an_old_logistic_regression_artefact_still_predicts__ML_4():
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from webapp.ml.builtin_ner import _legacy_features, bio_tags, tokenizer
+    from webapp.ml.builtin.tagger import _legacy_features, bio_tags, tokenizer
 
     X, y = [], []
     for i in range(36):

@@ -374,7 +374,7 @@ def test_control_characters_in_a_user_name_are_refused(app, session, name):
 def test_deep_json_from_a_chat_model_is_ignored():
     """issue 13 point 6: a hostile chat endpoint's 10,000-deep answer raised RecursionError in the job."""
     from webapp.labeling import parse_config
-    from webapp.ml import llm_source
+    from webapp.ml.remote import openai_chat as llm_source
 
     config = _config('<Labels name="label" toName="text"><Label value="PER"/></Labels>')
     control = parse_config(config).controls["label"]

@@ -20,8 +20,9 @@ from webapp.accounts import get_or_create_workspace
 from webapp.integrations.delivery import deliver_pending
 from webapp.integrations.http_policy import policy_from_config
 from webapp.integrations.webhooks import WebhookSettings, create_webhook, webhook_secret
-from webapp.ml import llm_source, ml_backend, remote
-from webapp.ml.remote import RemoteModelError
+from webapp.ml import remote
+from webapp.ml.remote import RemoteModelError, ml_backend
+from webapp.ml.remote import openai_chat as llm_source
 from webapp.models import OrgRole, Webhook, WebhookDelivery
 from webapp.models.ml import MLModel, ModelKind
 from webapp.secret_box import box_from_config

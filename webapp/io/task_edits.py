@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from webapp.dbutil import lock_project
 from webapp.io.records import RecordChecker
 from webapp.labeling import parse_config
-from webapp.ml.predict import recount_predictions, store_predictions
-from webapp.ml.predictions import latest_prediction
+from webapp.ml.predict import store_predictions
+from webapp.ml.predictions import latest_prediction, recount_predictions
 from webapp.models import Prediction, Project, Task
 
 TASK_FIELDS = frozenset({"data", "meta"})

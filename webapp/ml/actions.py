@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from webapp.data_manager import register_action
+from webapp.ml.errors import TrainingError
 from webapp.ml.predict import predict_tasks
 from webapp.ml.predictions import create_annotations_from_predictions
 from webapp.ml.sources import chosen_version
-from webapp.ml.training import TrainingError
 from webapp.models import Project, User
 
 

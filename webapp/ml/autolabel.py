@@ -16,13 +16,14 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import batches, lock_project
-from webapp.ml.jobs import enqueue, fence, job_handler
+from webapp.ml.jobs import fence, job_handler
 from webapp.ml.predictions import annotate_from_prediction
 from webapp.ml.scoring import result_agreement
+from webapp.ml.stages import JobKind
 from webapp.models import Annotation, Prediction, Project, Task
 from webapp.models.ml import AutolabelDecision, AutolabelSettings, AutolabelState, BackgroundJob
 
-AUTOLABEL_JOB = "autolabel"
+AUTOLABEL_JOB = JobKind.AUTOLABEL
 MIN_AUDITED = 10  # fewer answered audits say too little to pause on
 Z95 = 1.959963984540054
 
@@ -100,11 +101,6 @@ def autolabel_summary(session: Session, project_id: int) -> AuditFigures | None:
     if decided is None and (settings is None or not settings.enabled):
         return None
     return audit_figures(session, project_id)
-
-
-def enqueue_autolabel(session: Session, project_id: int, model_version: str) -> BackgroundJob:
-    return enqueue(session, AUTOLABEL_JOB, project_id, {"model_version": model_version},
-                   dedupe_key=f"autolabel:{project_id}")
 
 
 def _undecided(project_id: int, model_version: str, threshold: float) -> list:

@@ -8,13 +8,15 @@ from sqlalchemy.orm import Session
 
 from webapp.integrations.payloads import task_payload
 from webapp.labeling import ControlType, parse_config
-from webapp.ml import llm_source, ml_backend
+from webapp.ml.builtin.bundle import load_bundle
+from webapp.ml.builtin.infer import predict_results
 from webapp.ml.dataset import trainable_controls
+from webapp.ml.remote import ml_backend, openai_chat
 from webapp.ml.scoring import _spans, choices_match, span_f1
 from webapp.models import Annotation, Prediction, Project, Task
 from webapp.models.ml import MLModel, ModelKind, ModelVersion
 
-SOURCES = {ModelKind.ML_BACKEND: ml_backend, ModelKind.OPENAI_CHAT: llm_source}
+SOURCES = {ModelKind.ML_BACKEND: ml_backend, ModelKind.OPENAI_CHAT: openai_chat}
 BATCH = 20  # tasks per /predict call: one progress step each
 
 
@@ -46,8 +48,6 @@ def send_test_request(session: Session, model: MLModel, project: Project) -> tup
         return {}, "Import a task first: the test request sends one of the project's tasks."
     if is_external(model):
         return test_request(model, project, task)
-    from webapp.ml.training import load_bundle, predict_results
-
     sent = {"tasks": [task_payload(task)]}
     version = session.scalar(select(ModelVersion).where(ModelVersion.model_id == model.id)
                              .order_by(ModelVersion.id.desc()).limit(1))

@@ -22,15 +22,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.labeling import ControlType, LabelingConfig, ObjectType, parse_config
+from webapp.ml.builtin.bundle import load_bundle
+from webapp.ml.builtin.infer import predict_results
 from webapp.ml.dataset import task_text
+from webapp.ml.live_source import model_id_of
 from webapp.ml.predict import latest_version
-from webapp.ml.sources import MODEL_PREFIX
-from webapp.ml.training import load_bundle, predict_results
 from webapp.models import Project, Task
 from webapp.models.ml import MLModel, ModelKind
 
 if TYPE_CHECKING:  # scikit-learn loads only when a bundle is unpickled (issue 14)
-    from webapp.ml.builtin_classifier import TextClassifier
+    from webapp.ml.builtin.classifier import TextClassifier
 
 log = logging.getLogger(__name__)
 MAX_CONTEXT_ITEMS = 20
@@ -56,8 +57,7 @@ class Selection:
 
 def interactive_model(session: Session, project: Project) -> MLModel | None:
     """The active model with interactive pre-annotations on; the live source's first."""
-    source = project.live_predictions_source or ""
-    source_id = int(source.removeprefix(MODEL_PREFIX)) if source.removeprefix(MODEL_PREFIX).isdigit() else 0
+    source_id = model_id_of(project.live_predictions_source) or 0
     return session.scalar(
         select(MLModel).where(MLModel.project_id == project.id, MLModel.is_active.is_(True),
                               MLModel.interactive_preannotations.is_(True))
@@ -159,9 +159,9 @@ def class_probabilities(estimator: TextClassifier, text: str) -> dict[str, float
 def _external(session: Session, model: MLModel, project: Project, task: Task, context: dict) -> list[dict]:
     # Imported here: the remote clients (and their HTTP stack) load only when asked.
     if model.kind is ModelKind.ML_BACKEND:
-        from webapp.ml import ml_backend as source
+        from webapp.ml.remote import ml_backend as source
     else:
-        from webapp.ml import llm_source as source
+        from webapp.ml.remote import openai_chat as source
     try:
         answers = source.predict(session, model, project, [task], context=context)
     except Exception as exc:  # a remote model's failure is told to the annotator, never raised

@@ -2,7 +2,7 @@
 
 A job is claimed by a conditional UPDATE (pending -> running) whose row count says who
 won, so several app processes may poll the same table safely. Tests call
-`run_pending_jobs(session)` instead of waiting for the scheduler.
+`webapp.ml.pipeline.run_pending_jobs(session)` instead of waiting for the scheduler.
 
 A worker that dies mid-job leaves its row RUNNING. The running worker keeps a heartbeat
 (set on claim, on every `report_progress`, and every HEARTBEAT_EVERY by a thread of its
@@ -222,22 +222,6 @@ def _recovery(attempts: int, max_attempts: int) -> dict:
                 f"The worker running this job stopped (attempt {attempts} of {max_attempts}); retrying."}
     return {"status": JobStatus.FAILED, "finished_at": utcnow(), "message":
             f"The worker running this job stopped {attempts} times; gave up. Start it again to retry."}
-
-
-def run_pending_jobs(session: Session, limit: int | None = None) -> int:
-    """Run pending jobs until none is left (or `limit`); returns how many ran."""
-    from webapp.io import snapshots  # noqa: F401 - register the job kinds
-    from webapp.ml import autolabel, predict, training  # noqa: F401
-
-    recover_stale_jobs(session)
-    ran = 0
-    while limit is None or ran < limit:
-        job = claim_next(session)
-        if job is None:
-            break
-        run_job(session, job)
-        ran += 1
-    return ran
 
 
 def latest_job(session: Session, project_id: int, kind: str, **params) -> BackgroundJob | None:

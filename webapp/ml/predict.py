@@ -1,18 +1,23 @@
 """Batch predictions (ML-6): a background job writes one Prediction per task and version."""
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import begin_write
 from webapp.labeling import parse_config
 from webapp.ml import external
-from webapp.ml.jobs import enqueue, fence, job_handler, report_progress
-from webapp.ml.training import TrainingError, load_bundle, predict_results
+from webapp.ml.builtin.bundle import load_bundle
+from webapp.ml.builtin.infer import predict_results
+from webapp.ml.errors import TrainingError
+from webapp.ml.jobs import fence, job_handler, report_progress
+from webapp.ml.live_source import model_id_of
+from webapp.ml.predictions import recount_predictions
+from webapp.ml.stages import JobKind, autolabel_enabled, enqueue_autolabel, enqueue_predictions
 from webapp.models import Prediction, Project, Task
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind, ModelVersion
 
-PREDICT_JOB = "predict"
+PREDICT_JOB = JobKind.PREDICT
 BATCH = 500
 
 
@@ -25,9 +30,9 @@ def latest_version(session: Session, model_id: int) -> ModelVersion | None:
 def default_model(session: Session, project: Project) -> MLModel | None:
     """The model batch predictions use by default: the live predictions source when it
     names an active model (LIVE-1), else the project's first active model."""
-    source = project.live_predictions_source or ""
-    if source.startswith("model:") and source.removeprefix("model:").isdigit():
-        model = session.get(MLModel, int(source.removeprefix("model:")))
+    model_id = model_id_of(project.live_predictions_source)
+    if model_id is not None:
+        model = session.get(MLModel, model_id)
         if model is not None and model.project_id == project.id and model.is_active:
             return model
     return session.scalar(
@@ -42,9 +47,7 @@ def predict_tasks(session: Session, project: Project, task_ids: list[int] | None
     model = model or default_model(session, project)
     if model is None:
         raise TrainingError("Connect a model or add the built-in model in the Model tab first.")
-    ids = sorted(set(task_ids)) if task_ids is not None else None
-    key = f"predict-all:{model.id}" if ids is None else None  # retrains queue one full pass
-    return enqueue(session, PREDICT_JOB, project.id, {"model_id": model.id, "task_ids": ids}, dedupe_key=key)
+    return enqueue_predictions(session, project.id, model.id, task_ids)
 
 
 def write_predictions(session: Session, project: Project, version: ModelVersion, tasks: list[Task]) -> None:
@@ -67,12 +70,6 @@ def store_predictions(session: Session, project: Project, tasks: list[Task],
         session.execute(insert(Prediction), rows)
     recount_predictions(session, ids)
     return versions
-
-
-def recount_predictions(session: Session, task_ids: list[int]) -> None:
-    count = select(func.count()).where(Prediction.task_id == Task.id).scalar_subquery()
-    session.execute(update(Task).where(Task.id.in_(task_ids)).values(total_predictions=count),
-                    execution_options={"synchronize_session": False})
 
 
 def _task_ids(session: Session, project: Project, task_ids: list[int] | None) -> list[int]:
@@ -130,8 +127,7 @@ def predict_job(session: Session, job: BackgroundJob) -> str:
 
 
 def _after_predictions(session: Session, project: Project, version: str | None) -> None:
-    from webapp.ml.autolabel import enqueue_autolabel, settings_of  # autolabel builds on predict
-
-    if version and settings_of(session, project.id).enabled:
+    """The next stage, by job kind: autolabeling from the new set, when it is on (AL-1)."""
+    if version and autolabel_enabled(session, project.id):
         enqueue_autolabel(session, project.id, version)
         session.commit()

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from webapp.dbutil import batches, begin_write, lock_project
 from webapp.hooks import AnnotationChange, AnnotationEvent, annotation_changed
 from webapp.labels_in_use import update_labels_in_use
-from webapp.ml.predict import recount_predictions
 from webapp.ml.scoring import result_agreement
 from webapp.models import Annotation, Prediction, Project, Task
 from webapp.queue.completion import refresh_task_state
@@ -115,3 +114,9 @@ def _annotate_batch(session: Session, project_id: int, task_ids: list[int], mode
             made += 1
     session.commit()
     return made
+
+
+def recount_predictions(session: Session, task_ids: list[int]) -> None:
+    count = select(func.count()).where(Prediction.task_id == Task.id).scalar_subquery()
+    session.execute(update(Task).where(Task.id.in_(task_ids)).values(total_predictions=count),
+                    execution_options={"synchronize_session": False})

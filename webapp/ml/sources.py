@@ -9,25 +9,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.ml.autolabel import is_audit_task
+from webapp.ml.live_source import LiveSource
 from webapp.models import Prediction, Project, Task
 from webapp.models.ml import MLModel, ModelVersion
 from webapp.project_settings_fields import model_versions
 
-VERSION_PREFIX = "version:"
-MODEL_PREFIX = "model:"
-
-
 def source_version(session: Session, project: Project) -> str | None:
-    source = project.live_predictions_source or ""
-    if source.startswith(VERSION_PREFIX):
-        return source.removeprefix(VERSION_PREFIX)
-    if source.startswith(MODEL_PREFIX) and source.removeprefix(MODEL_PREFIX).isdigit():
+    source = LiveSource.parse(project.live_predictions_source)
+    if source is not None and source.version is not None:
+        return source.version
+    if source is not None and source.model_id is not None:
         has_predictions = select(Prediction.id).where(
             Prediction.project_id == project.id, Prediction.model_version == ModelVersion.version
         ).exists()
         return session.scalar(
             select(ModelVersion.version)
-            .where(ModelVersion.model_id == int(source.removeprefix(MODEL_PREFIX)), has_predictions)
+            .where(ModelVersion.model_id == source.model_id, has_predictions)
             .order_by(ModelVersion.id.desc()).limit(1)
         )
     return None
@@ -40,8 +37,8 @@ def source_choices(session: Session, project_id: int) -> list[tuple[str, str]]:
         select(MLModel.id, MLModel.title).where(MLModel.project_id == project_id).order_by(MLModel.id)
     ).all()
     return [
-        *((f"{MODEL_PREFIX}{mid}", f"Model {title}: its newest predictions, as it retrains") for mid, title in models),
-        *((f"{VERSION_PREFIX}{v}", f"Prediction set {v}") for v in model_versions(session, project_id)),
+        *((str(LiveSource.of_model(mid)), f"Model {title}: its newest predictions, as it retrains") for mid, title in models),
+        *((str(LiveSource.of_version(v)), f"Prediction set {v}") for v in model_versions(session, project_id)),
     ]
 
 

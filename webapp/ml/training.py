@@ -1,142 +1,34 @@
-"""Train the built-in model (ML-4) from annotations into a new ModelVersion with metrics.
+"""The training stage (ML-2, ML-3, ML-4): the job that trains a model of any kind.
 
-Metrics are measured on held-out data: the ground-truth tasks when there are enough of
-them, else a seeded 20% split. The stored model is then refit on every example.
+The built-in model trains in `webapp.ml.builtin.train`; an ML backend trains itself when
+told; a chat model is evaluated on ground truth. A retrain of the live model then queues
+a prediction pass by job kind (`stages`), not by calling the predict stage.
 """
 from __future__ import annotations
 
-import pickle
-import random
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.dbutil import begin_write
 from webapp.hooks import TrainingEvent, training_started
 from webapp.integrations.payloads import annotation_payload, task_payload
-from webapp.labeling import ControlType, parse_config
-from webapp.ml import ml_backend
-from webapp.ml.dataset import Examples, examples_for, human_annotations, task_text
+from webapp.ml.builtin.train import train_builtin
+from webapp.ml.errors import TrainingError
 from webapp.ml.jobs import enqueue, fence, job_handler, report_progress
-from webapp.ml.scoring import choices_match, span_f1
+from webapp.ml.live_source import model_id_of
+from webapp.ml.predict import predict_external
+from webapp.ml.remote import ml_backend
+from webapp.ml.stages import JobKind, enqueue_predictions
 from webapp.models import Annotation, Project, Task
-from webapp.models._types import utcnow
-from webapp.models.ml import BackgroundJob, MLModel, ModelKind, ModelVersion
+from webapp.models.ml import BackgroundJob, MLModel, ModelKind
 
-if TYPE_CHECKING:  # scikit-learn and spaCy load only where a model trains or predicts
-    from webapp.ml.builtin_classifier import TextClassifier
-    from webapp.ml.builtin_ner import SpanTagger
-
-TRAIN_JOB = "train"
-BACKEND_WEBHOOK_JOB = "ml_backend_webhook"
-MIN_HELD_OUT = 5
-
-
-class TrainingError(ValueError):
-    """Nothing to learn from; the message tells the manager what to do."""
-
-
-@dataclass
-class BuiltinBundle:
-    """The pickled artefact: one estimator per control, keyed by control name."""
-
-    estimators: dict[str, TextClassifier | SpanTagger]
+TRAIN_JOB = JobKind.TRAIN
+BACKEND_WEBHOOK_JOB = JobKind.BACKEND_WEBHOOK
 
 
 def enqueue_training(session: Session, model: MLModel) -> BackgroundJob:
     """Debounced: while one training of this model waits, more triggers join it (ML-2)."""
     return enqueue(session, TRAIN_JOB, model.project_id, {"model_id": model.id},
                    dedupe_key=f"train:{model.id}")
-
-
-def _new_estimator(control):
-    # Imported here, not at the top: importing the web app must not load them (issue 14).
-    from webapp.ml.builtin_classifier import TextClassifier
-    from webapp.ml.builtin_ner import SpanTagger
-
-    return TextClassifier(control.multiple) if control.type is ControlType.CHOICES else SpanTagger()
-
-
-def _fit(control, ex: Examples, rows: list[int]):
-    return _new_estimator(control).fit([ex.texts[i] for i in rows], [ex.targets[i] for i in rows])
-
-
-def _evaluate(control, ex: Examples) -> dict:
-    n = len(ex.texts)
-    held = [i for i in range(n) if ex.ground_truth[i]]
-    on = "ground_truth"
-    if len(held) < MIN_HELD_OUT or n - len(held) < MIN_HELD_OUT:
-        if n < 2 * MIN_HELD_OUT:
-            return {"examples": n, "note": "too few examples to hold some out"}
-        held, on = sorted(random.Random(0).sample(range(n), max(MIN_HELD_OUT, n // 5))), "split"
-    held_set = set(held)
-    train = [i for i in range(n) if i not in held_set]
-    estimator = _fit(control, ex, train)
-    predicted = estimator.predict([ex.texts[i] for i in held])
-    if control.type is ControlType.CHOICES:
-        hits = [choices_match(p.choices, ex.targets[i]) for p, i in zip(predicted, held)]
-        return {"examples": n, "evaluated_on": on, "held_out": len(held), "accuracy": sum(hits) / len(hits)}
-    gold = [[(s, e, lab) for s, e, lab in ex.targets[i]] for i in held]
-    guess = [[(s.start, s.end, s.label) for s in spans] for spans, _ in predicted]
-    return {"examples": n, "evaluated_on": on, "held_out": len(held), "f1": span_f1(gold, guess)}
-
-
-def train_builtin(session: Session, model: MLModel, job: BackgroundJob | None = None) -> ModelVersion:
-    if model.kind is not ModelKind.BUILTIN:
-        raise TrainingError("Only the built-in model trains here; external backends train themselves.")
-    project = session.get(Project, model.project_id)
-    config = parse_config(project.label_config)
-    examples = examples_for(config, human_annotations(session, project.id))
-    usable = {name: ex for name, ex in examples.items() if ex.texts}
-    if not usable:
-        raise TrainingError("No annotations to learn from yet: label some tasks first.")
-    estimators, metrics = {}, {}
-    for step, (name, ex) in enumerate(usable.items()):
-        control = config.controls[name]
-        metrics[name] = _evaluate(control, ex)
-        estimators[name] = _fit(control, ex, list(range(len(ex.texts))))
-        if job is not None:
-            report_progress(session, job, step + 1, len(usable))
-    begin_write(session)
-    count = session.scalar(select(func.count()).where(ModelVersion.model_id == model.id)) or 0
-    version = ModelVersion(
-        model_id=model.id, version=f"quorum-{model.id}-v{count + 1}-{utcnow():%Y%m%d%H%M%S%f}",
-        metrics=metrics, artefact=pickle.dumps(BuiltinBundle(estimators)),
-    )
-    session.add(version)
-    session.flush()
-    return version
-
-
-def load_bundle(version: ModelVersion) -> BuiltinBundle:
-    # Artefacts are written only by train_builtin above, never uploaded, so unpickling is safe.
-    return pickle.loads(version.artefact)
-
-
-def predict_results(bundle: BuiltinBundle, config, data_list: list[dict]) -> list[tuple[list, float | None]]:
-    """(result items, task score) per task; the task score is its least confident control."""
-    out: list[tuple[list, list[float]]] = [([], []) for _ in data_list]
-    for name, estimator in bundle.estimators.items():
-        control = config.controls.get(name)
-        if control is None:
-            continue  # the control was removed from the config since training
-        rows = [(k, t) for k, d in enumerate(data_list) if (t := task_text(config, control, d)) is not None]
-        predicted = estimator.predict([t for _, t in rows])
-        for (k, text), p in zip(rows, predicted):
-            items, scores = out[k]
-            base = {"from_name": name, "to_name": control.to_name, "type": control.type.result_type}
-            if control.type is ControlType.CHOICES:
-                items.append({**base, "value": {"choices": p.choices}, "score": p.score})
-                scores.append(p.score)
-                continue
-            spans, score = p
-            items.extend({**base, "id": f"{name}-{i}", "score": s.score, "value": {
-                "start": s.start, "end": s.end, "text": text[s.start:s.end], "labels": [s.label]}}
-                for i, s in enumerate(spans))
-            scores.append(score)
-    return [(items, min(scores) if scores else None) for items, scores in out]
 
 
 @job_handler(TRAIN_JOB)
@@ -151,10 +43,8 @@ def train_job(session: Session, job: BackgroundJob) -> str:
         return evaluate_on_ground_truth(session, model, job)
     version = train_builtin(session, model, job)
     project = session.get(Project, model.project_id)
-    if follows_model(project, model):
-        from webapp.ml.predict import predict_tasks  # predict builds on training
-
-        predict_tasks(session, project, None, model)  # new scores reorder the stream (SAMP-3)
+    if follows_model(project, model):  # new scores reorder the stream (SAMP-3)
+        enqueue_predictions(session, project.id, model.id, None)
     fence(session, job)  # a worker whose claim was taken over stores no version
     session.commit()
     return f"Trained {version.version}."
@@ -170,8 +60,6 @@ def start_backend_training(session: Session, model: MLModel) -> str:
 def evaluate_on_ground_truth(session: Session, model: MLModel, job: BackgroundJob | None = None) -> str:
     """A chat model learns nothing: "training" predicts the ground-truth tasks and records
     the version with its accuracy, as the built-in model's held-out metrics are."""
-    from webapp.ml.predict import predict_external  # predict builds on training
-
     project = session.get(Project, model.project_id)
     ids = list(session.scalars(select(Task.id).where(Task.project_id == project.id, Task.has_ground_truth.is_(True))
                                .order_by(Task.id)))
@@ -203,4 +91,4 @@ def enqueue_backend_webhook(session: Session, model: MLModel, action: str, annot
 
 def follows_model(project: Project, model: MLModel) -> bool:
     """Whether a retrain should refresh predictions: the model is the live source."""
-    return project.live_predictions_source == f"model:{model.id}"
+    return model_id_of(project.live_predictions_source) == model.id

@@ -50,24 +50,6 @@ def reserve(
     return session.scalar(stmt.returning(Reservation.id)) is not None
 
 
-def live_reservation_task(
-    session: Session, project_id: int, user_id: int, now: datetime
-) -> int | None:
-    from webapp.models import Task
-
-    return session.scalar(
-        select(Reservation.task_id)
-        .join(Task, Task.id == Reservation.task_id)
-        .where(
-            Reservation.user_id == user_id,
-            Reservation.expires_at > now,
-            Task.project_id == project_id,
-        )
-        .order_by(Reservation.expires_at.desc())
-        .limit(1)
-    )
-
-
 def end_reservation(session: Session, task_id: int, user_id: int) -> None:
     session.execute(
         delete(Reservation).where(

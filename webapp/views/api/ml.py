@@ -12,7 +12,8 @@ from webapp.ml.connections import Connection, check_and_apply, connection_proble
 from webapp.ml.external import send_test_request
 from webapp.ml.predict import predict_tasks
 from webapp.ml.remote import RemoteModelError
-from webapp.ml.training import TrainingError, enqueue_training
+from webapp.ml.errors import TrainingError
+from webapp.ml.training import enqueue_training
 from webapp.models import Project
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind
 from webapp.views.api import managed_project_in_query, route

@@ -10,12 +10,14 @@ from webapp.access import not_found
 from webapp.extensions import db
 from webapp.forms.settings_model import AutolabelForm, ModelConnectionForm, TrainOnSubmitForm
 from webapp.ml import external, remote
-from webapp.ml.autolabel import AUTOLABEL_JOB, audit_figures, enqueue_autolabel, settings_of
+from webapp.ml.autolabel import AUTOLABEL_JOB, audit_figures, settings_of
 from webapp.ml.connections import check_and_apply
 from webapp.ml.jobs import latest_job
+from webapp.ml.live_source import model_id_of
 from webapp.ml.predict import latest_version
 from webapp.ml.remote import RemoteModelError
 from webapp.ml.sources import source_version
+from webapp.ml.stages import enqueue_autolabel
 from webapp.ml.training import TRAIN_JOB, enqueue_training
 from webapp.models.ml import MLModel, ModelKind, ModelVersion
 from webapp.views.settings import Section, register_section, render_section, save_section, settings_project
@@ -135,7 +137,7 @@ def delete(project_id: int, model_id: int):
     project = settings_project(project_id)
     model = _model_of(project, model_id)
     db.session.delete(model)
-    if project.live_predictions_source == f"model:{model.id}":
+    if model_id_of(project.live_predictions_source) == model.id:
         project.live_predictions_source = ""  # a deleted model can no longer pre-fill
     db.session.commit()
     return _render(project, message=f"Model “{model.title}” deleted.")

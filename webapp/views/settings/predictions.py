@@ -6,10 +6,11 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from webapp.extensions import db
+from webapp.ml.errors import TrainingError
 from webapp.ml.jobs import latest_job
+from webapp.ml.live_source import version_of
 from webapp.ml.predict import PREDICT_JOB, predict_tasks
 from webapp.ml.predictions import delete_prediction_set, prediction_sets
-from webapp.ml.training import TrainingError
 from webapp.models.ml import BackgroundJob
 from webapp.views.settings import Section, register_section, render_section, settings_project
 
@@ -40,7 +41,7 @@ def delete(project_id: int):
     if not form.validate_on_submit() or version is None:
         return _render(project, 422, error="Choose a prediction set to delete.")
     gone = delete_prediction_set(db.session, project.id, version)
-    if project.live_predictions_source == f"version:{version}":
+    if version_of(project.live_predictions_source) == version:
         project.live_predictions_source = ""  # the set no longer exists to pre-fill from
     db.session.commit()
     return _render(project, message=f"Deleted {gone} prediction(s) of {version}.")

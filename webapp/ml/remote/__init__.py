@@ -1,4 +1,6 @@
-"""HTTP to external model sources (ML backends, LLM endpoints), under the outbound policy.
+"""Remote model kinds: `ml_backend` (Label Studio ML backend) and `openai_chat`
+(OpenAI-compatible chat endpoint). This package module holds what both share: HTTP to
+them (ML backends, LLM endpoints) under the outbound policy.
 
 Every request goes through webapp.integrations.http_policy.safe_request, so the SSRF rules
 that guard webhooks guard model URLs too. Failures become RemoteModelError, whose message
