@@ -8,7 +8,6 @@ and gives the annotation to the importer otherwise, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from nltk.tokenize import TreebankWordTokenizer
+from functools import cache
 
 from webapp.io.errors import ExportError
 from webapp.io.pages import ExportSource
@@ -11,9 +10,16 @@ from webapp.io.spans import Span, span_control, spans_of
 from webapp.labeling import ControlTag
 
 DOCSTART = "-DOCSTART- -X- O\n"
-# Label Studio's converter splits words as the Penn Treebank does (issue 16 point 6):
-# `U.S.`, `does` `n't`, `O'Neil`, `well-known`; its spans are offsets in the text.
-TOKENIZER = TreebankWordTokenizer()
+
+
+@cache
+def _tokenizer():
+    """Label Studio's converter splits words as the Penn Treebank does (issue 16 point 6):
+    `U.S.`, `does` `n't`, `O'Neil`, `well-known`; its spans are offsets in the text. Loaded on
+    the first CoNLL export: nltk's package pulls in scikit-learn and pycrfsuite."""
+    from nltk.tokenize import TreebankWordTokenizer
+
+    return TreebankWordTokenizer()
 
 
 def conll_chunks(source: ExportSource) -> Iterator[bytes]:
@@ -46,7 +52,7 @@ def _bio_tags(text: str, spans: list[Span]) -> list[tuple[str, str]]:
     tagged = []
     remaining = iter(spans)
     span, inside = next(remaining, None), None
-    for start, end in TOKENIZER.span_tokenize(text):
+    for start, end in _tokenizer().span_tokenize(text):
         while span is not None and span.end <= start:
             span = next(remaining, None)
         if span is not None and span.start < end:
