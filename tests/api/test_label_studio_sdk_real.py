@@ -9,16 +9,14 @@ as the label-studio-ml test does. A failed install fails the test: it is never s
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
+from tests.cached_venv import cached_venv
 from tests.e2e.conftest import live_server  # noqa: F401 - fixture
 from webapp.ml.pipeline import run_pending_jobs
 from webapp.models import OrgRole, Prediction, Project, Task
@@ -30,20 +28,7 @@ SCRIPT = Path(__file__).with_name("label_studio_sdk_flow.py")
 
 
 def _venv() -> Path:
-    """The SDK's virtualenv, installed once (a lock keeps concurrent runs apart)."""
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    marker = VENV / ".quorum-installed"
-    with open(VENV.parent / f"{VENV.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if marker.exists() and marker.read_text() == " ".join(PACKAGES):
-            return VENV
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-        done = subprocess.run([str(VENV / "bin" / "python"), "-m", "pip", "install", "-q", *PACKAGES],
-                              capture_output=True, text=True, timeout=900)
-        if done.returncode != 0:
-            pytest.fail(f"pip install {' '.join(PACKAGES)} failed:\n{done.stderr[-3000:]}")
-        marker.write_text(" ".join(PACKAGES))
-    return VENV
+    return cached_venv(VENV, PACKAGES)
 
 
 def test_label_studio_sdk_script_runs_unchanged__issue_16_point_1(  # noqa: F811 - live_server

@@ -10,12 +10,10 @@ failed install fails the test: it is never skipped.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pytest
 import requests
 from sqlalchemy import select, update
 
+from tests.cached_venv import cached_venv
 from tests.factories import csrf_token, login
 from tests.ml.conftest import choice_item
 from tests.ml.http_stub import free_port, loopback  # noqa: F401 - fixture
@@ -54,20 +53,7 @@ class QuorumTestModel(LabelStudioMLBase):
 
 
 def _venv() -> Path:
-    """The server's virtualenv, installed once (a lock keeps concurrent runs apart)."""
-    VENV.parent.mkdir(parents=True, exist_ok=True)
-    marker = VENV / ".quorum-installed"
-    with open(VENV.parent / f"{VENV.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if marker.exists() and marker.read_text() == " ".join(PACKAGES):
-            return VENV
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-        done = subprocess.run([str(VENV / "bin" / "python"), "-m", "pip", "install", "-q", *PACKAGES],
-                              capture_output=True, text=True, timeout=900)
-        if done.returncode != 0:
-            pytest.fail(f"pip install {' '.join(PACKAGES)} failed:\n{done.stderr[-3000:]}")
-        marker.write_text(" ".join(PACKAGES))
-    return VENV
+    return cached_venv(VENV, PACKAGES)
 
 
 class Server:
