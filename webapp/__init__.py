@@ -87,8 +87,9 @@ def _register_template_filters(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from webapp.cli import secrets_cli, seed_cli, users_cli
+    from webapp.cli import secrets_cli, seed_cli, users_cli, worker_command
 
+    app.cli.add_command(worker_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(secrets_cli)

@@ -1,9 +1,10 @@
-"""Command line: `flask users create|set-password ...`, `flask seed demo`, `flask secrets rotate`."""
+"""Command line: `flask users create|set-password ...`, `flask seed demo`, `flask secrets rotate`,
+`flask worker`."""
 from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from sqlalchemy import select
 
@@ -84,3 +85,19 @@ def rotate_secrets_command(batch_size: int) -> None:
     if any(c.unreadable for c in counts):
         raise click.ClickException(f"Some secrets open with no key of {KEYS_SETTING}: they were left as they are "
                                    "and must be entered again.")
+
+
+@click.command("worker")
+@with_appcontext
+def worker_command() -> None:
+    """Run the background jobs (training, predictions, autolabel, export snapshots) and the
+    scheduled ones until SIGTERM or Ctrl-C; start as many as you like, on any machine."""
+    from webapp.config import BackgroundMode
+    from webapp.jobs import run_worker  # loads the job stages: only this command needs them
+
+    if current_app.config["QUORUM_BACKGROUND"] is BackgroundMode.INPROCESS:
+        click.echo("Note: QUORUM_BACKGROUND is 'inprocess', so the web processes run these jobs too; "
+                   "set it to 'worker' for every process of the deployment.", err=True)
+    click.echo("Worker running; SIGTERM or Ctrl-C stops it once the jobs in flight finish.", err=True)
+    run_worker(current_app._get_current_object())
+    click.echo("Worker stopped.", err=True)

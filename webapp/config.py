@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from datetime import timedelta
+from enum import Enum
 from pathlib import Path
 
 from webapp.instance_keys import ENCRYPTION_KEYS_FILE, SECRET_KEY_FILE, read_instance_value
@@ -20,6 +21,13 @@ def _key_setting(name: str, file_name: str) -> str:
 
 def _default_database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'quorum.sqlite3'}"
+
+
+class BackgroundMode(str, Enum):
+    """Where background and scheduled jobs run (webapp/jobs.py)."""
+
+    INPROCESS = "inprocess"  # in every serving process: `make run`, one machine
+    WORKER = "worker"  # only in `flask worker` processes; web processes only enqueue (production)
 
 
 class Config:
@@ -56,6 +64,7 @@ class Config:
     QUORUM_MAX_BODY_BYTES = int(os.environ.get("QUORUM_MAX_BODY_BYTES", 1024 * 1024))
     QUORUM_MAX_JSON_DEPTH = int(os.environ.get("QUORUM_MAX_JSON_DEPTH", 64))
     SCHEDULER_ENABLED = os.environ.get("QUORUM_SCHEDULER", "1") == "1"
+    QUORUM_BACKGROUND = BackgroundMode(os.environ.get("QUORUM_BACKGROUND", BackgroundMode.INPROCESS.value))
     # Outbound requests (webhooks, ML backends): private and loopback addresses are refused
     # unless allowed here (see webapp/integrations/http_policy.py).
     QUORUM_ALLOW_PRIVATE_NETWORKS = os.environ.get("QUORUM_ALLOW_PRIVATE_NETWORKS", "0")

@@ -1,18 +1,26 @@
 """APScheduler jobs: each is a one-line wrapper around a domain function.
 
-The scheduler runs only in serving processes (gunicorn workers, `flask run`): a CLI
-command such as `flask users create` or `flask db upgrade` must neither start background
-work nor compete with it for SQLite's write lock.
+Where they run is QUORUM_BACKGROUND (webapp.config.BackgroundMode):
+- `inprocess` (`make run`, tests): the serving processes (gunicorn workers, `flask run`)
+  run the scheduler, and no other CLI command does: `flask users create` or `flask db
+  upgrade` must neither start background work nor compete with it for SQLite's write lock;
+- `worker` (production): serving processes only enqueue, and `flask worker` processes,
+  on any machine sharing the database, run the scheduler until SIGTERM or SIGINT.
 """
 from __future__ import annotations
 
 from datetime import timedelta
 
+import signal
+
 import click
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from flask.helpers import get_debug_flag
 from werkzeug.serving import is_running_from_reloader
 
+from webapp.config import BackgroundMode
 from webapp.extensions import db, scheduler
 from webapp.integrations.delivery import DELIVERY_INTERVAL, deliver_pending
 from webapp.integrations.http_policy import policy_from_config
@@ -68,7 +76,7 @@ def is_serving_process() -> bool:
 
 
 def start_scheduler_when_serving(app: Flask) -> None:
-    if is_serving_process():
+    if app.config["QUORUM_BACKGROUND"] is BackgroundMode.INPROCESS and is_serving_process():
         start_scheduler(app)
 
 
@@ -76,24 +84,33 @@ def start_scheduler(app: Flask) -> None:
     """Jobs are idempotent, so several processes may each run the scheduler safely."""
     if scheduler.running:
         return
-    scheduler.add_job(
-        sweep_reservations_job, "interval", minutes=5, args=[app],
-        id="sweep_reservations", replace_existing=True, coalesce=True, max_instances=1,
-    )
-    scheduler.add_job(
-        deliver_webhooks_job, "interval", seconds=DELIVERY_INTERVAL.total_seconds(), args=[app],
-        id="deliver_webhooks", replace_existing=True, coalesce=True, max_instances=1,
-    )
-    scheduler.add_job(
-        sync_storages_job, "interval", seconds=30, args=[app],
-        id="sync_storages", replace_existing=True, coalesce=True, max_instances=1,
-    )
-    scheduler.add_job(
-        reevaluate_quality_job, "interval", minutes=QUALITY_INTERVAL_MINUTES, args=[app],
-        id="reevaluate_quality", replace_existing=True, coalesce=True, max_instances=1,
-    )
-    scheduler.add_job(
-        background_jobs_job, "interval", seconds=2, args=[app],
-        id="background_jobs", replace_existing=True, coalesce=True, max_instances=1,
-    )
+    add_jobs(scheduler, app)
     scheduler.start()
+
+
+def run_worker(app: Flask) -> None:
+    """`flask worker`: run the jobs in this process until SIGTERM or SIGINT, which stop
+    the scheduling and let the jobs in flight finish (a killed one is retried later,
+    webapp.ml.jobs.recover_stale_jobs)."""
+    worker = BlockingScheduler()
+    add_jobs(worker, app)
+
+    def stop(_signum: int, _frame: object) -> None:
+        if worker.running:  # a second signal while stopping changes nothing
+            worker.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    worker.start()  # blocks until stop()
+
+
+def add_jobs(target: BaseScheduler, app: Flask) -> None:
+    """The same jobs for the in-process scheduler and for `flask worker`."""
+    every = {"replace_existing": True, "coalesce": True, "max_instances": 1, "args": [app]}
+    target.add_job(sweep_reservations_job, "interval", minutes=5, id="sweep_reservations", **every)
+    target.add_job(deliver_webhooks_job, "interval", seconds=DELIVERY_INTERVAL.total_seconds(),
+                   id="deliver_webhooks", **every)
+    target.add_job(sync_storages_job, "interval", seconds=30, id="sync_storages", **every)
+    target.add_job(reevaluate_quality_job, "interval", minutes=QUALITY_INTERVAL_MINUTES,
+                   id="reevaluate_quality", **every)
+    target.add_job(background_jobs_job, "interval", seconds=2, id="background_jobs", **every)
