@@ -65,7 +65,7 @@ def _task_entry(project_id: int, task: Row, page: TaskPage) -> dict:
         "data": task.data,
         "annotations": [annotation_entry(a) for a in page.annotations.get(task.id, [])],
         "predictions": [prediction_entry(p) for p in page.predictions.get(task.id, [])],
-        "drafts": [_draft_entry(d) for d in page.drafts.get(task.id, [])],
+        "drafts": [_draft_entry(d, page.emails) for d in page.drafts.get(task.id, [])],
         "meta": task.meta,
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
@@ -98,11 +98,11 @@ def prediction_entry(prediction: Row) -> dict:
     }
 
 
-def _draft_entry(draft: Row) -> dict:
-    """A draft as Label Studio's draft serializer shows it; `user` is the author's id."""
+def _draft_entry(draft: Row, emails: dict[int, str]) -> dict:
+    """A draft as Label Studio's draft serializer shows it: `user` is the author's email."""
     return {
         "id": draft.id,
-        "user": draft.user_id,
+        "user": emails.get(draft.user_id),
         "result": draft.result,
         "lead_time": draft.lead_time,
         "was_postponed": False,  # Quorum has no postponed drafts

@@ -25,7 +25,7 @@ class TaskPage:
     tasks: list[Row]
     annotations: dict[int, list[Row]]
     predictions: dict[int, list[Row]] = field(default_factory=dict)
-    emails: dict[int, str] = field(default_factory=dict)
+    emails: dict[int, str] = field(default_factory=dict)  # of annotators and draft authors
     drafts: dict[int, list[Row]] = field(default_factory=dict)
 
     def submitted(self, task_id: int) -> list[Row]:
@@ -69,6 +69,7 @@ class ExportSource:
         predictions = self._rows_of(Prediction, ids) if full else []
         drafts = self._rows_of(Draft, ids) if full else []
         user_ids = {a.completed_by_id for a in annotations if a.completed_by_id is not None}
+        user_ids.update(d.user_id for d in drafts)
         return TaskPage(tasks, _by_task(annotations), _by_task(predictions), self._emails(user_ids),
                         _by_task(drafts))
 
