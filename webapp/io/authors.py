@@ -24,7 +24,7 @@ def author_ref(where: str, raw: dict, key: str = "completed_by") -> AuthorRef:
     if isinstance(value, dict):
         email, user_id = value.get("email"), value.get("id")
         value = email if isinstance(email, str) and email else user_id
-    if isinstance(value, str) and value.strip():
+    if isinstance(value, str) and "@" in value:  # an email; a bare name is not a reference
         return value.strip().lower()
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
