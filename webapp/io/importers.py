@@ -157,7 +157,9 @@ class _Writer:
         if self._needs_overlap_update(ids, batch):
             recompute_overlap(session, self.project, (ids[0], ids[-1]))
         pairs = list(zip(ids, batch))
-        annotations = [self._annotation_row(task_id, values) for task_id, task in pairs for values in task.annotations]
+        annotations = [
+            self._annotation_row(task_id, values) for task_id, task in pairs for values in task.annotations
+        ]
         predictions = [
             {**self._child_columns(task_id), **values} for task_id, task in pairs for values in task.predictions
         ]
