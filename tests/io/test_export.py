@@ -189,9 +189,10 @@ def test_export_pages_by_keyset_with_a_fixed_number_of_queries__DM_2(session, pr
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len(exported) == 7 and len({t["id"] for t in exported}) == 7
-    # 3 pages + the empty one that ends it; per page: tasks, annotations, emails, predictions.
+    # 3 pages + the empty one that ends it; per page: tasks, annotations, emails, predictions,
+    # drafts (issue 16 point 2).
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 3 * 4 + 1
+    assert len(selects) == 3 * 5 + 1
 
 
 @pytest.mark.parametrize(("template", "item", "expected"), [

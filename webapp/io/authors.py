@@ -1,9 +1,10 @@
 """Who an imported annotation belongs to (issue 16 point 6).
 
-Label Studio's exports name each annotation's author in `completed_by`: a user id, or an
-object with `id` and `email`. An import keeps that author when the person is a user of
-the importer's organisation (by email first: ids of another instance name other people),
-and gives the annotation to the importer otherwise, as before.
+Label Studio's exports name each annotation's author in `completed_by` and each draft's in
+`user`: a user id, an email, or an object with `id` and `email`. An import keeps that author
+when the person is a user of the importer's organisation (by email first: ids of another
+instance name other people); otherwise an annotation goes to the importer, as before, and a
+draft is dropped (see importers.py).
 """
 from __future__ import annotations
 
@@ -18,16 +19,16 @@ from webapp.models import User
 AuthorRef = int | str | None  # a user id, an email, or nobody named
 
 
-def author_ref(where: str, raw: dict) -> AuthorRef:
-    value = raw.get("completed_by")
+def author_ref(where: str, raw: dict, key: str = "completed_by") -> AuthorRef:
+    value = raw.get(key)
     if isinstance(value, dict):
         email, user_id = value.get("email"), value.get("id")
-        if isinstance(email, str) and email:
-            return email.strip().lower()
-        value = user_id
+        value = email if isinstance(email, str) and email else user_id
+    if isinstance(value, str) and "@" in value:  # an email; a bare name is not a reference
+        return value.strip().lower()
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
-    raise TaskImportError(f"{where}: completed_by must be a user id or an object with id or email.")
+    raise TaskImportError(f"{where}: {key} must be a user id, an email or an object with id or email.")
 
 
 def resolve_authors(session: Session, organization_id: int, refs: Iterable[AuthorRef]) -> dict[AuthorRef, int]:

@@ -22,10 +22,11 @@ _TAIL = ("annotator", "annotation_id", "created_at", "updated_at", "lead_time")
 
 
 def json_chunks(source: ExportSource) -> Iterator[bytes]:
-    """Label Studio's full export: every task with all its annotations and predictions."""
+    """Label Studio's full export: every task with all its annotations, predictions and
+    drafts, each expanded as Label Studio expands them when asked for more than ids."""
     return _json_array(
         [_task_entry(source.project_id, task, page) for task in page.tasks]
-        for page in source.pages(with_predictions=True)
+        for page in source.pages(full=True)
     )
 
 
@@ -64,6 +65,7 @@ def _task_entry(project_id: int, task: Row, page: TaskPage) -> dict:
         "data": task.data,
         "annotations": [annotation_entry(a) for a in page.annotations.get(task.id, [])],
         "predictions": [prediction_entry(p) for p in page.predictions.get(task.id, [])],
+        "drafts": [_draft_entry(d, page.emails) for d in page.drafts.get(task.id, [])],
         "meta": task.meta,
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
@@ -93,6 +95,19 @@ def prediction_entry(prediction: Row) -> dict:
         "score": prediction.score,
         "model_version": prediction.model_version,
         "created_at": iso(prediction.created_at),
+    }
+
+
+def _draft_entry(draft: Row, emails: dict[int, str]) -> dict:
+    """A draft as Label Studio's draft serializer shows it: `user` is the author's email."""
+    return {
+        "id": draft.id,
+        "user": emails.get(draft.user_id),
+        "result": draft.result,
+        "lead_time": draft.lead_time,
+        "was_postponed": False,  # Quorum has no postponed drafts
+        "created_at": iso(draft.created_at),
+        "updated_at": iso(draft.updated_at),
     }
 
 

@@ -25,7 +25,7 @@ from webapp.io.formats_read import Located, number_records, read_file
 from webapp.io.records import PreparedTask, RecordChecker
 from webapp.labeling import LabelingConfig, labels_used, parse_config
 from webapp.labels_in_use import cache_key
-from webapp.models import Annotation, Prediction, Project, Task, User
+from webapp.models import Annotation, Draft, Prediction, Project, Task, User
 from webapp.models._types import utcnow
 from webapp.queue.counters import add_tasks
 from webapp.queue.overlap import overlap_for_task_id, recompute_overlap
@@ -134,7 +134,8 @@ class _Writer:
             project = lock_project(session, self.project_id)
             add_tasks(project, len(tasks), sum(_submitted(t) for t in tasks))
             self.authors = resolve_authors(session, self.organization_id, {
-                a["completed_by"] for task in tasks for a in task.annotations})
+                a["completed_by"] for task in tasks for a in task.annotations} | {
+                d["user_id"] for task in tasks for d in task.drafts})
             ids: list[int] = []
             for start in range(0, len(tasks), BATCH_SIZE):
                 ids += self._insert_batch(session, tasks[start : start + BATCH_SIZE])
@@ -155,21 +156,17 @@ class _Writer:
         ).all()
         if self._needs_overlap_update(ids, batch):
             recompute_overlap(session, self.project, (ids[0], ids[-1]))
+        pairs = list(zip(ids, batch))
         annotations = [
-            {**{k: v for k, v in values.items() if k != "completed_by"}, **self._child_columns(task_id),
-             "completed_by_id": self.authors.get(values["completed_by"], self.user_id), "updated_at": self.now}
-            for task_id, task in zip(ids, batch)
-            for values in task.annotations
+            self._annotation_row(task_id, values) for task_id, task in pairs for values in task.annotations
         ]
         predictions = [
-            {**values, **self._child_columns(task_id)}
-            for task_id, task in zip(ids, batch)
-            for values in task.predictions
+            {**self._child_columns(task_id), **values} for task_id, task in pairs for values in task.predictions
         ]
-        if annotations:
-            session.execute(insert(Annotation.__table__), annotations)
-        if predictions:
-            session.execute(insert(Prediction.__table__), predictions)
+        for table, rows in ((Annotation.__table__, annotations), (Prediction.__table__, predictions),
+                            (Draft.__table__, self._draft_rows(pairs))):
+            if rows:
+                session.execute(insert(table), rows)
         return ids
 
     def _count_labels_in_use(self, session: Session, tasks: list[PreparedTask]) -> None:
@@ -196,6 +193,26 @@ class _Writer:
         return any(task.annotations for task in batch) or any(
             overlap_for_task_id(self.project, task_id) != 1 for task_id in ids
         )
+
+    def _annotation_row(self, task_id: int, values: dict) -> dict:
+        """The record's own times win over the import time; the author is resolved."""
+        author = self.authors.get(values["completed_by"], self.user_id)
+        row = {**self._child_columns(task_id), "updated_at": self.now, **values, "completed_by_id": author}
+        del row["completed_by"]
+        return row
+
+    def _draft_rows(self, pairs: list[tuple[int, PreparedTask]]) -> list[dict]:
+        """Drafts of users of the organisation, one per person and task as Quorum keeps them
+        (the last listed wins); a draft of anyone else is dropped: it is unfinished work,
+        and giving it to the importer would show them someone else's half-done labels."""
+        kept: dict[tuple[int, int], dict] = {}
+        for task_id, task in pairs:
+            for values in task.drafts:
+                author = self.authors.get(values["user_id"])
+                if author is not None:
+                    kept[task_id, author] = {"task_id": task_id, "created_at": self.now,
+                                             "updated_at": self.now, **values, "user_id": author}
+        return list(kept.values())
 
     def _child_columns(self, task_id: int) -> dict:
         return {"task_id": task_id, "project_id": self.project_id, "created_at": self.now}

@@ -1,7 +1,7 @@
 """Read a project's tasks for export one keyset page at a time, so memory stays flat.
 
 Each page costs one query for its tasks and one ``IN`` query each for their
-annotations, predictions and annotators' emails, whatever the project's size.
+annotations, predictions, drafts and annotators' emails, whatever the project's size.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import Row, Select, exists, select
 from sqlalchemy.orm import Session
 
 from webapp.labeling import LabelingConfig
-from webapp.models import Annotation, Prediction, Task, User
+from webapp.models import Annotation, Draft, Prediction, Task, User
 
 PAGE_SIZE = 1000
 
@@ -25,7 +25,8 @@ class TaskPage:
     tasks: list[Row]
     annotations: dict[int, list[Row]]
     predictions: dict[int, list[Row]] = field(default_factory=dict)
-    emails: dict[int, str] = field(default_factory=dict)
+    emails: dict[int, str] = field(default_factory=dict)  # of annotators and draft authors
+    drafts: dict[int, list[Row]] = field(default_factory=dict)
 
     def submitted(self, task_id: int) -> list[Row]:
         """The task's annotations that are not skips."""
@@ -44,10 +45,11 @@ class ExportSource:
     config: LabelingConfig
     only_annotated: bool
 
-    def pages(self, with_predictions: bool = False) -> Iterator[TaskPage]:
+    def pages(self, full: bool = False) -> Iterator[TaskPage]:
+        """Pages of tasks with their annotations; `full` adds predictions and drafts."""
         last_id = 0
         while tasks := self.session.execute(self._task_query(last_id)).all():
-            yield self._page(tasks, with_predictions)
+            yield self._page(tasks, full)
             last_id = tasks[-1].id
 
     def _task_query(self, last_id: int) -> Select:
@@ -61,14 +63,17 @@ class ExportSource:
             query = query.where(exists().where(Annotation.task_id == Task.id))
         return query
 
-    def _page(self, tasks: list[Row], with_predictions: bool) -> TaskPage:
+    def _page(self, tasks: list[Row], full: bool) -> TaskPage:
         ids = [t.id for t in tasks]
         annotations = self._rows_of(Annotation, ids)
-        predictions = self._rows_of(Prediction, ids) if with_predictions else []
+        predictions = self._rows_of(Prediction, ids) if full else []
+        drafts = self._rows_of(Draft, ids) if full else []
         user_ids = {a.completed_by_id for a in annotations if a.completed_by_id is not None}
-        return TaskPage(tasks, _by_task(annotations), _by_task(predictions), self._emails(user_ids))
+        user_ids.update(d.user_id for d in drafts)
+        return TaskPage(tasks, _by_task(annotations), _by_task(predictions), self._emails(user_ids),
+                        _by_task(drafts))
 
-    def _rows_of(self, model: type[Annotation | Prediction], task_ids: list[int]) -> list[Row]:
+    def _rows_of(self, model: type[Annotation | Prediction | Draft], task_ids: list[int]) -> list[Row]:
         return self.session.execute(
             select(model.__table__).where(model.task_id.in_(task_ids)).order_by(model.id)
         ).all()

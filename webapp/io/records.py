@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from webapp.io.authors import author_ref
@@ -19,12 +20,13 @@ MAX_MODEL_VERSION = 200  # Prediction.model_version is String(200)
 
 @dataclass(slots=True)
 class PreparedTask:
-    """A checked record: task data and meta, annotation and prediction column values."""
+    """A checked record: task data and meta, annotation, prediction and draft column values."""
 
     data: dict
     meta: dict
     annotations: list[dict]
     predictions: list[dict]
+    drafts: list[dict]
 
 
 class RecordChecker:
@@ -52,6 +54,11 @@ class RecordChecker:
                 for item_where, raw in _numbered(where, record, "prediction")
                 if not _is_row_id(raw)
             ],
+            drafts=[
+                self._draft(item_where, raw, data)
+                for item_where, raw in _numbered(where, record, "draft")
+                if not _is_row_id(raw)
+            ],
         )
 
     def _data(self, where: str, data: Any) -> dict:
@@ -74,6 +81,7 @@ class RecordChecker:
             "was_cancelled": cancelled,
             "ground_truth": _flag(where, raw, "ground_truth") and not cancelled,
             "lead_time": _number(where, raw, "lead_time", minimum=0),
+            **_moments(where, raw, "created_at", "updated_at"),
         }
 
     def _prediction(self, where: str, raw: Any, data: dict) -> dict:
@@ -81,6 +89,16 @@ class RecordChecker:
             "result": self._result(where, raw, data),
             "score": _number(where, raw, "score"),
             "model_version": _model_version(where, raw.get("model_version")),
+            **_moments(where, raw, "created_at"),
+        }
+
+    def _draft(self, where: str, raw: Any, data: dict) -> dict:
+        """A draft keeps its author in `user` (resolved by the importer, like completed_by)."""
+        return {
+            "result": self._result(where, raw, data),
+            "user_id": author_ref(where, raw, "user"),
+            "lead_time": _number(where, raw, "lead_time", minimum=0),
+            **_moments(where, raw, "created_at", "updated_at"),
         }
 
     def _result(self, where: str, raw: Any, data: dict) -> list:
@@ -127,6 +145,24 @@ def _number(where: str, raw: dict, key: str, minimum: float | None = None) -> fl
     if minimum is not None and value < minimum:
         raise TaskImportError(f"{where}: {key} must be at least {minimum}, got {value}.")
     return value
+
+
+def _moments(where: str, raw: dict, *keys: str) -> dict[str, datetime]:
+    """The record's own timestamps (ISO 8601, as Label Studio writes them) as naive UTC,
+    the form Quorum stores; a missing one is left out so the importer stamps the import time."""
+    found = {}
+    for key in keys:
+        value = raw.get(key)
+        if value is None:
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise TaskImportError(f"{where}: {key} must be an ISO 8601 time, not {value!r}.") from None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        found[key] = moment
+    return found
 
 
 def _model_version(where: str, value: Any) -> str:
