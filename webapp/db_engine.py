@@ -27,7 +27,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # connection invalidated by a disconnect raises, and the rollback hook must not).
 _WRITERS: weakref.WeakSet[Connection] = weakref.WeakSet()
 COMMITTED_FLAG = "quorum_committed_write"  # flask.g: this request committed a write
-RETRYING_FLAG = "quorum_retrying"  # flask.g: this request is on its second attempt
+RETRYING_FLAG = "quorum_retrying"  # flask.g: this request is on a later attempt
 
 
 def register(app: Flask, engine: Engine) -> None:

@@ -6,9 +6,11 @@ Two failures are worth a second attempt:
   committed a write, which a replay could do twice.
 - A dropped connection (PostgreSQL restarted, pg_terminate_backend, a network cut): the
   pool is invalidated by SQLAlchemy and pre-ping vets the next checkout. Only idempotent
-  requests (GET, HEAD, OPTIONS) are replayed: a write that failed at COMMIT may or may
-  not have been stored, so it answers 503 and the client decides.
-Anything else, and a second failure, keeps its usual error page.
+  requests (GET, HEAD, OPTIONS) are replayed, up to READ_ATTEMPTS in all (a restart or a
+  failover can drop the fresh connection too, and a read costs nothing to repeat): a write
+  that failed at COMMIT may or may not have been stored, so it answers 503 and the client
+  decides.
+Anything else keeps its usual error page; a fault that outlasts the attempts answers 503.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ DROPPED_WRITE_MESSAGE = ("The connection to the database was lost; this change m
                          "Reload the page to check before you try again.")
 DROPPED_READ_MESSAGE = "The connection to the database was lost. Please reload the page."
 RETRY_AFTER_SECONDS = 1
+READ_ATTEMPTS = 3  # an idempotent request on dropped connections; a locked SQLite write gets 2
 
 
 class Verdict(enum.Enum):
@@ -48,11 +51,12 @@ def is_disconnect(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
-def verdict(exc: BaseException, method: str, committed: bool, first_attempt: bool) -> Verdict:
+def verdict(exc: BaseException, method: str, committed: bool, attempt: int) -> Verdict:
+    """What to do after `attempt` (1, 2, ...) failed with `exc`."""
     if is_locked(exc):
-        return Verdict.RETRY if first_attempt and not committed else Verdict.UNAVAILABLE
+        return Verdict.RETRY if attempt == 1 and not committed else Verdict.UNAVAILABLE
     if is_disconnect(exc):
-        return Verdict.RETRY if first_attempt and method in SAFE_METHODS else Verdict.UNAVAILABLE
+        return Verdict.RETRY if attempt < READ_ATTEMPTS and method in SAFE_METHODS else Verdict.UNAVAILABLE
     return Verdict.ERROR
 
 
@@ -67,17 +71,16 @@ class RetryingFlask(Flask):
     a second time after a retryable database failure; see the module docstring."""
 
     def full_dispatch_request(self) -> Response:
-        try:
-            return super().full_dispatch_request()
-        except DBAPIError as exc:
-            outcome, message = self._judge(exc, first_attempt=True)
-        if outcome is Verdict.RETRY:
-            setattr(g, RETRYING_FLAG, True)
+        attempt = 1
+        while True:
             try:
                 return super().full_dispatch_request()
             except DBAPIError as exc:
-                _, message = self._judge(exc, first_attempt=False)
-        return self._unavailable(message)
+                outcome, message = self._judge(exc, attempt)
+            if outcome is not Verdict.RETRY:
+                return self._unavailable(message)
+            setattr(g, RETRYING_FLAG, True)
+            attempt += 1
 
     def handle_user_exception(self, e: Exception):
         """Let the database faults above reach full_dispatch_request, past blueprint
@@ -86,9 +89,9 @@ class RetryingFlask(Flask):
             raise e
         return super().handle_user_exception(e)
 
-    def _judge(self, exc: DBAPIError, first_attempt: bool) -> tuple[Verdict, str]:
+    def _judge(self, exc: DBAPIError, attempt: int) -> tuple[Verdict, str]:
         """Roll back, and re-raise (to the 500 page) what a retry cannot fix."""
-        outcome = verdict(exc, request.method, g.get(COMMITTED_FLAG, False), first_attempt)
+        outcome = verdict(exc, request.method, g.get(COMMITTED_FLAG, False), attempt)
         if outcome is Verdict.ERROR:
             raise exc
         log.warning("%s %s: %s (%s)", request.method, request.path, exc.orig, outcome.value)

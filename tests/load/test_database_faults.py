@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from tests.factories import Factory, csrf_token, login
 from webapp.data_manager import get_action
+from webapp.db_retry import READ_ATTEMPTS
 from webapp.dbutil import WRITE_BATCH
 from webapp.extensions import db
 from webapp.models import DataManagerTab, OrgRole, Project, Task, User
@@ -94,6 +95,15 @@ def test_dropped_connection_retries_a_get_but_not_a_post__issue_13_point_7(sqlit
     response = client.post("/dropped-post")
     assert response.status_code == 503 and len(post_calls) == 1
     assert "may not have been saved" in response.get_data(as_text=True)
+
+
+def test_a_get_dropped_again_is_retried_up_to_three_attempts_then_503__issue_13_point_7(sqlite_app):
+    """A failover can drop the fresh connection too: reads get READ_ATTEMPTS, then a 503."""
+    twice = _flaky_route(sqlite_app, "/dropped-twice", ["GET"], _dropped_error(), fail_times=2)
+    always = _flaky_route(sqlite_app, "/dropped-always", ["GET"], _dropped_error(), fail_times=99)
+    client = sqlite_app.test_client()
+    assert client.get("/dropped-twice").status_code == 200 and len(twice) == 3
+    assert client.get("/dropped-always").status_code == 503 and len(always) == READ_ATTEMPTS
 
 
 def test_sqlite_write_waits_for_a_held_lock_then_succeeds__issue_13_point_7(sqlite_app):
