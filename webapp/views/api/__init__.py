@@ -29,6 +29,16 @@ def route(rule: str, **options):
     return decorator
 
 
+def json_body(optional: bool = False) -> dict:
+    """The body's JSON object; an ``optional`` body may also be absent (then ``{}``)."""
+    body = request.get_json(silent=True)
+    if optional and body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return body
+
+
 def managed_project_in_query(path: str):
     """The project a list is filtered by (`?project=<id>`, as Label Studio's), which the
     user must manage."""

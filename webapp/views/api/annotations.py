@@ -15,8 +15,7 @@ from webapp.annotations import (
 )
 from webapp.extensions import db
 from webapp.models import Annotation, Project
-from webapp.views.api import route
-from webapp.views.api.projects import json_body
+from webapp.views.api import json_body, route
 from webapp.views.api.serializers import annotation_json
 
 PATCHABLE = {"result", "was_cancelled", "ground_truth", "lead_time"}

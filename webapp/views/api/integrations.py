@@ -19,17 +19,10 @@ from webapp.io.storage.presign import open_task_object
 from webapp.io.storage.sync import StorageSettings, create_storage, request_sync
 from webapp.models import Storage, Webhook
 from webapp.secret_box import box_from_config
-from webapp.views.api import managed_project_in_query, route
+from webapp.views.api import json_body, managed_project_in_query, route
 from webapp.views.api.serializers import iso
 
 _WEBHOOK_FIELDS = ("url", "headers", "send_payload", "send_for_all_actions", "actions", "is_active")
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("The request body must be a JSON object.")
-    return body
 
 
 def field_error(field: str, message: str):
@@ -72,7 +65,7 @@ def list_webhooks():
 
 @route("/webhooks", methods=["POST"])
 def create():
-    body = _body()
+    body = json_body()
     project = authorize_project(db.session, current_user, project_id_of(body.get("project")), Action.MANAGE)
     settings = _webhook_settings(body, {})
     box = box_from_config(current_app.config)
@@ -93,7 +86,7 @@ def read(webhook_id: int):
 @route("/webhooks/<int:webhook_id>", methods=["PATCH"])
 def patch(webhook_id: int):
     webhook = _managed_webhook(webhook_id)
-    body = _body()
+    body = json_body()
     current = {k: getattr(webhook, k) for k in _WEBHOOK_FIELDS}
     settings = _webhook_settings(body, current)
     box = box_from_config(current_app.config)
@@ -138,7 +131,7 @@ def storage_json(s: Storage) -> dict:
 @route("/storages/<kind>", methods=["POST"])
 def create_storage_view(kind: str):
     """`kind` is localfiles (or local), s3 or redis; `role` is source (default) or target."""
-    return create_storage_from(our_kind(kind), _body())
+    return create_storage_from(our_kind(kind), json_body())
 
 
 def storage_params(body: dict) -> dict:

@@ -9,8 +9,8 @@ from webapp import members as domain
 from webapp.access import Action, authorize_project, not_found
 from webapp.extensions import db
 from webapp.projects import ProjectError
-from webapp.views.api import route
-from webapp.views.api.projects import json_body, project_error
+from webapp.views.api import json_body, route
+from webapp.views.api.projects import project_error
 from webapp.views.api.serializers import user_json
 
 

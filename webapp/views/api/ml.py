@@ -16,8 +16,7 @@ from webapp.ml.errors import TrainingError
 from webapp.ml.training import enqueue_training
 from webapp.models import Project
 from webapp.models.ml import BackgroundJob, MLModel, ModelKind
-from webapp.views.api import managed_project_in_query, route
-from webapp.views.api.projects import json_body
+from webapp.views.api import json_body, managed_project_in_query, route
 
 
 def model_json(model: MLModel) -> dict:

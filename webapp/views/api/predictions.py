@@ -16,8 +16,7 @@ from webapp.extensions import db
 from webapp.io import TaskImportError
 from webapp.io.task_edits import PREDICTION_FIELDS, add_prediction, delete_prediction, update_prediction
 from webapp.models import Prediction, Project
-from webapp.views.api import route
-from webapp.views.api.projects import json_body
+from webapp.views.api import json_body, route
 from webapp.views.api.serializers import prediction_json
 from webapp.views.api.task_rows import import_error
 

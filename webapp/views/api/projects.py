@@ -14,19 +14,9 @@ from webapp.project_updates import update_settings
 from webapp.projects import NewProject, ProjectError, create_project, delete_project, project_counts
 from webapp.secret_box import box_from_config
 from webapp.request_limits import large_body
-from webapp.views.api import route
+from webapp.views.api import json_body, route
 from webapp.views.api.serializers import project_json
 from webapp.views.exports import export_response
-
-
-def json_body(optional: bool = False) -> dict:
-    """The body's JSON object; an ``optional`` body may also be absent (then ``{}``)."""
-    body = request.get_json(silent=True)
-    if optional and body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise BadRequest("The request body must be a JSON object.")
-    return body
 
 
 def project_error(exc: ProjectError):

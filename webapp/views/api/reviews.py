@@ -11,8 +11,7 @@ from webapp.extensions import db
 from webapp.integrations.payloads import review_payload
 from webapp.models import Annotation, Project, Review, ReviewAction
 from webapp.review import ReviewError, decision_from, next_task_to_review, review_annotation, task_for_review
-from webapp.views.api import route
-from webapp.views.api.projects import json_body
+from webapp.views.api import json_body, route
 from webapp.views.api.serializers import task_json
 
 def review_json(r: Review) -> dict:

@@ -17,12 +17,11 @@ from webapp.extensions import db
 from webapp.io.storage.base import StorageError, clean_params
 from webapp.io.storage.sync import request_sync
 from webapp.models import Storage
-from webapp.views.api import managed_project_in_query, route
+from webapp.views.api import json_body, managed_project_in_query, route
 from webapp.views.api.integrations import (
     create_storage_from, field_error, managed_storage, our_kind, project_id_of, storage_json,
     storage_params,
 )
-from webapp.views.api.projects import json_body
 
 SOURCE, TARGET = "source", "target"
 

@@ -20,8 +20,7 @@ from webapp.extensions import db
 from webapp.io import TaskImportError, import_records
 from webapp.io.task_edits import TASK_FIELDS, update_task
 from webapp.models import Project, Task
-from webapp.views.api import route
-from webapp.views.api.projects import json_body
+from webapp.views.api import json_body, route
 from webapp.views.api.tasks import data_manager_page, tasks_with_children
 from webapp.views.api.serializers import task_json
 
